@@ -1,0 +1,241 @@
+"""The `govkg` command line: a thin layer over the library.
+
+Every command opens the configured store (or none), calls library functions and prints the
+result. Expected failures (`GovkgError`) become one line on stderr and a non-zero exit status.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from govkg.config import Settings
+from govkg.errors import GovkgError
+
+
+def store_options(fn):
+    """--db and --store, shared by every command that touches a store."""
+    @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="GOVKG_DB",
+                  help="Embedded database file (default data/govkg.lbdb; env GOVKG_DB).")
+    @click.option("--store", "store", type=click.Choice(["embedded", "neo4j"]), envvar="GOVKG_STORE",
+                  help="Which store: embedded (default) or neo4j (GOVKG_NEO4J_URI …).")
+    @functools.wraps(fn)
+    def wrapper(*args, db_path=None, store=None, **kwargs):
+        kwargs["settings"] = Settings.from_env(db_path=db_path, store=store or None)
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+def _open(settings: Settings, read_only: bool = False):
+    from graph.store import open_store
+
+    return open_store(settings, read_only=read_only)
+
+
+class GovkgGroup(click.Group):
+    """Turns expected failures into one clean line instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except GovkgError as e:
+            click.echo(f"govkg: {e}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("govkg: interrupted; every report written so far is complete", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=GovkgGroup)
+@click.version_option(package_name="govkg")
+def cli():
+    """govkg: a knowledge graph of rule-of-law measures in Chinese government reports.
+
+    \b
+    Example:
+        govkg ingest data/reports && govkg query measure-indicator
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
+def extract(paths, fmt):
+    """Read report files (folders recursively) and print one record per document. No store is touched.
+
+    \b
+    Example:
+        govkg extract data/reports --format jsonl > pred.jsonl
+    """
+    from ingest.pipeline import extract_file
+    from ingest.readers import iter_report_files
+    from ingest.taxonomy import load_taxonomy
+    from govkg.errors import InputError
+
+    taxonomy = load_taxonomy()
+    records, failed = [], 0
+    for path in iter_report_files(paths):
+        try:
+            rec = extract_file(path, taxonomy).to_output()
+        except InputError as e:
+            click.echo(f"govkg: {e}", err=True)
+            failed += 1
+            continue
+        if fmt == "jsonl":
+            click.echo(json.dumps(rec, ensure_ascii=False))
+        else:
+            records.append(rec)
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Rewrite reports even when their text is unchanged.")
+@click.option("-v", "--verbose", is_flag=True, help="Print a line per file.")
+@store_options
+def ingest(paths, force, verbose, settings):
+    """Extract report files and write them into the store; print what was added, updated and skipped.
+
+    Each report is written all or nothing; a bad file is reported and skipped, and the command
+    exits non-zero when any file failed.
+
+    \b
+    Example:
+        govkg ingest data/reports
+    """
+    from ingest.load import ingest_paths
+
+    def on_file(src, status):
+        if verbose or status.startswith("failed"):
+            click.echo(f"  {status:10} {src}", err=status.startswith("failed"))
+
+    with _open(settings) as store:
+        summary = ingest_paths(store, paths, force=force, on_file=on_file)
+    click.echo(f"{settings.describe()}: {summary.line()}")
+    if summary.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@store_options
+def status(settings):
+    """Which store is configured, and how many nodes and edges of each type it holds.
+
+    \b
+    Example:
+        govkg status --db /tmp/other.lbdb
+    """
+    with _open(settings) as store:
+        counts = store.counts()
+    click.echo(f"store: {settings.describe()}")
+    click.echo("nodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
+    click.echo("edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
+
+
+def _print_table(table, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(table.records(), ensure_ascii=False, indent=1, default=str))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(table.columns)
+        w.writerows(table.rows)
+    else:
+        df = table.to_dataframe()
+        click.echo(df.to_string(index=False) if len(df) else "(no rows)")
+    if getattr(table, "truncated", False):
+        click.echo("(result truncated at the row cap)", err=True)
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the catalog: name, parameters, description.")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable).")
+@click.option("--cypher", help="Run a read-only Cypher query instead of a catalog query.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@store_options
+def query(name, list_, params, cypher, fmt, settings):
+    """Run a named catalog query (or read-only Cypher) and print the table.
+
+    \b
+    Example:
+        govkg query --list
+        govkg query measures --param min_reports=2 --format csv
+    """
+    from queries.catalog import all_queries, run_query
+
+    if list_:
+        for q in all_queries():
+            click.echo(f"{q.name}\t{q.signature()}\t{q.description}")
+        return
+    parsed = {}
+    for p in params:
+        if "=" not in p:
+            raise GovkgError(f"--param {p!r}: write it as key=value")
+        k, v = p.split("=", 1)
+        parsed[k.strip()] = v
+    with _open(settings) as store:
+        if cypher:
+            table = store.read_untrusted(cypher, parsed or None)
+        elif name:
+            table = run_query(store, name, parsed)
+        else:
+            raise GovkgError("name a query (see `govkg query --list`) or give --cypher")
+    _print_table(table, fmt)
+
+
+@cli.command()
+@click.option("--format", "fmt", required=True, help="graphml, gexf, json, cytoscape, csv, cypher, neo4j-admin, xlsx")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Output file (or folder for csv).")
+@click.option("--region", help="Only this region (name or adcode) and everything under it.")
+@click.option("--year", type=int, multiple=True, help="Only reports of these years (repeatable).")
+@store_options
+def export(fmt, output, region, year, settings):
+    """Export the graph (or a selection) for Gephi, networkx, Cytoscape, Excel or Neo4j.
+
+    \b
+    Example:
+        govkg export --format graphml -o govkg.graphml
+    """
+    from graph.export import export_graph
+
+    with _open(settings) as store:
+        info = export_graph(store, fmt, output, region=region, years=list(year) or None)
+    click.echo(info)
+
+
+@cli.command()
+@click.option("--port", default=8501, show_default=True)
+@click.option("--headless/--no-headless", default=True, show_default=True)
+@store_options
+def app(port, headless, settings):
+    """Start the Streamlit app on the configured store and print its address.
+
+    \b
+    Example:
+        govkg app --port 8502
+    """
+    import os
+    import subprocess
+
+    env = dict(os.environ, GOVKG_STORE=settings.store, GOVKG_DB=str(settings.db_path))
+    entry = Path(__file__).resolve().parent.parent / "app.py"
+    click.echo(f"govkg app on {settings.describe()}: open http://localhost:{port}")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port),
+           "--server.headless", "true" if headless else "false", "--browser.gatherUsageStats", "false"]
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+def main():
+    cli(prog_name="govkg")
+
+
+if __name__ == "__main__":
+    main()

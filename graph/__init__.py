@@ -1,0 +1,1 @@
+"""The graph: schema, the store interface and its two implementations, export."""

@@ -1,0 +1,117 @@
+"""The embedded store: one LadybugDB file on disk, no server."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from govkg.errors import QueryError, StoreError, StoreLockedError
+from graph.readonly import check_read_only
+from graph.schema import ladybug_ddl
+from graph.store import GraphStore, Statement, Table
+
+
+class LadybugStore(GraphStore):
+    """Graph in a LadybugDB database file (one writer process at a time).
+
+    Args:
+        path: the database file; its folder is created if missing.
+        read_only: open without write access (several readers may share the file).
+        query_timeout: seconds a console query may run.
+        row_cap: most rows a console query returns.
+    """
+
+    backend = "embedded"
+    dialect = "ladybug"
+
+    def __init__(self, path, tracer=None, read_only: bool = False, query_timeout: float = 10.0,
+                 row_cap: int = 5000):
+        super().__init__(tracer)
+        import ladybug
+
+        self.path = Path(path)
+        self.query_timeout = query_timeout
+        self.row_cap = row_cap
+        self._lock = threading.RLock()  # one connection, shared by the app's threads
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise StoreError(f"no database at {self.path}: run `govkg ingest` first")
+        try:
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreLockedError(
+                    f"{self.path} is open in another govkg process (LadybugDB admits one writer); "
+                    "stop that process (the app or another ingest) and try again") from None
+            raise StoreError(f"cannot open the database {self.path}: {msg}") from None
+
+    def describe(self) -> str:
+        return f"embedded LadybugDB at {self.path}"
+
+    def ensure_schema(self) -> None:
+        with self._lock:
+            for stmt in ladybug_ddl():
+                self._conn.execute(stmt)
+
+    def _execute_tx(self, statements: list[Statement]) -> None:
+        with self._lock:
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                for query, params in statements:
+                    self._trace(query, params)
+                    self._conn.execute(query, params)
+            except BaseException as e:
+                try:
+                    self._conn.execute("ROLLBACK")
+                except RuntimeError:
+                    pass
+                if isinstance(e, RuntimeError):
+                    raise StoreError(f"write failed and was rolled back: {e}") from e
+                raise
+            self._conn.execute("COMMIT")
+
+    def _read(self, query: str, params: dict | None = None, limit: int | None = None) -> Table:
+        with self._lock:
+            try:
+                result = self._conn.execute(query, params or {})
+            except RuntimeError as e:
+                raise QueryError(f"query failed: {e}") from e
+            table = Table(columns=list(result.get_column_names()))
+            while result.has_next():
+                if limit is not None and len(table.rows) >= limit:
+                    table.truncated = True
+                    break
+                table.rows.append(result.get_next())
+            result.close()
+            return table
+
+    def read_untrusted(self, query: str, params: dict | None = None, *, timeout: float | None = None,
+                       row_cap: int | None = None) -> Table:
+        query = check_read_only(query)
+        cap = row_cap or self.row_cap
+        with self._lock:
+            self._conn.set_query_timeout(int((timeout or self.query_timeout) * 1000))
+            self._conn.execute("BEGIN TRANSACTION READ ONLY")
+            try:
+                self._trace(query, params)
+                return self._read(query, params, limit=cap)
+            except QueryError as e:
+                if "interrupt" in str(e).lower() or "timeout" in str(e).lower():
+                    raise QueryError(f"query stopped after {timeout or self.query_timeout:g} s; "
+                                     "narrow it with WHERE or LIMIT") from None
+                raise
+            finally:
+                self._conn.execute("ROLLBACK")
+                self._conn.set_query_timeout(0)
+
+    def close(self) -> None:
+        with self._lock:
+            for obj in (getattr(self, "_conn", None), getattr(self, "_db", None)):
+                if obj is not None:
+                    try:
+                        obj.close()
+                    except Exception:
+                        pass
+            self._conn = self._db = None

@@ -1,0 +1,1 @@
+"""Reading reports: files → text → typed records (see `ingest.pipeline`)."""

@@ -1,0 +1,112 @@
+"""Text preparation that never moves a character.
+
+The original decoded text is kept as it is for provenance. Matching runs on a *view* of the
+same length: full-width forms folded by NFKC where that maps one character to one character,
+and web-page debris (breadcrumbs, 打印/纠错/分享/扫一扫/字号 bars) blanked out with spaces.
+Every offset found in the view is therefore an offset in the original.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Lines that are page furniture, not report text. Matched against a whole stripped line.
+_DEBRIS_LINE = re.compile(
+    r"^(?:"
+    r"(?:您(?:当前)?所在(?:的)?位置|当前位置|首页\s*[>›»]).*"          # breadcrumbs
+    r"|.*(?:【?\s*字号\s*[:：]?\s*[【\[]?\s*大\s*[】\]]?\s*[【\[]?\s*中).*"  # 字号 大 中 小
+    r"|(?:[【\[]?\s*(?:打印(?:本页)?|关闭(?:窗口|本页)?|纠错|分享(?:到)?|扫一扫(?:在手机打开当前页)?|"
+    r"收藏|返回顶部|保存本页|我要纠错|微信|微博|QQ空间|视力保护色|默认|加入收藏|设为首页)\s*[】\]]?[\s|｜/]*)+"
+    r"|(?:上一篇|下一篇|相关(?:链接|阅读|文章|新闻)|责任编辑|浏览(?:次数|量)|访问量|网站地图|版权所有|"
+    r"主办单位|承办单位|技术支持|ICP备|网站标识码|公网安备|联系我们).*"
+    r")$"
+)
+
+
+@lru_cache(maxsize=65536)
+def _fold(ch: str) -> str:
+    folded = unicodedata.normalize("NFKC", ch)
+    return folded if len(folded) == 1 else ch
+
+
+def normalize(text: str) -> str:
+    """Fold full-width letters, digits and punctuation (，→, ％→%) one character at a time."""
+    if text.isascii():
+        return text
+    return "".join(_fold(c) if not ("\u4e00" <= c <= "\u9fff") else c for c in text)
+
+
+def is_debris(line: str) -> bool:
+    s = line.strip()
+    return bool(s) and len(s) < 120 and bool(_DEBRIS_LINE.match(s))
+
+
+def mask_debris(view: str) -> str:
+    """Blank every debris line with spaces (same length), leaving report text where it was."""
+    out = []
+    for line in view.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        out.append(" " * len(body) + line[len(body):] if is_debris(body) else line)
+    return "".join(out)
+
+
+def clean_text(text: str) -> str:
+    """Decoded text → the document text kept as original: line endings unified, NULs dropped."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def html_to_text(html: str, path=None) -> str:
+    """Body text of a government web page: scripts, styles, navigation, headers and footers dropped."""
+    from selectolax.parser import HTMLParser
+
+    tree = HTMLParser(html)
+    for sel in ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select",
+                "button", "svg", "[class*=nav]", "[class*=menu]", "[class*=breadcrumb]", "[class*=share]",
+                "[class*=footer]", "[id*=footer]", "[class*=header]", "[id*=nav]"):
+        for node in tree.css(sel):
+            node.decompose()
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    # Block elements end lines; text of inline elements joins.
+    for node in root.css("p, div, br, li, h1, h2, h3, h4, h5, h6, tr, table, section, article"):
+        node.insert_after("\n")
+    text = root.text(separator="", strip=False)
+    title = tree.css_first("title")
+    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", ln).strip() for ln in text.splitlines()]
+    body = "\n".join(ln for ln in lines if ln)
+    if title and title.text(strip=True) and title.text(strip=True) not in body[:500]:
+        body = title.text(strip=True) + "\n" + body
+    return body
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: int
+    start: int
+    end: int
+
+
+_SENT_END = re.compile(r"[。！？!?；;]+|\n+")
+
+
+def split_sentences(view: str) -> list[Sentence]:
+    """Sentences of the view: split at 。！？； and line breaks; spans exclude surrounding blanks."""
+    out: list[Sentence] = []
+    pos = 0
+    for m in _SENT_END.finditer(view):
+        _add(out, view, pos, m.end() if m.group().strip() else m.start())
+        pos = m.end()
+    _add(out, view, pos, len(view))
+    return out
+
+
+def _add(out: list[Sentence], view: str, start: int, end: int) -> None:
+    while start < end and view[start].isspace():
+        start += 1
+    while end > start and view[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(len(out), start, end))

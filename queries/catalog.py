@@ -1,0 +1,93 @@
+"""The catalog: each query a plain record with a name, a description, typed parameters with
+defaults, and a function that runs it on any `GraphStore` and returns a `Table`.
+
+Values always travel as query parameters; nothing a user types is spliced into query text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from govkg.errors import QueryError
+from graph.store import GraphStore, Table
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: type = str
+    default: Any = None
+    help: str = ""
+
+    def parse(self, raw: Any) -> Any:
+        if raw is None or raw == "":
+            return self.default
+        if self.type is bool:
+            return str(raw).lower() in ("1", "true", "yes", "y")
+        try:
+            return self.type(raw)
+        except (TypeError, ValueError):
+            raise QueryError(f"parameter {self.name} must be {self.type.__name__}, got {raw!r}") from None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named catalog query.
+
+    Attributes:
+        name: kebab-case name used on the CLI and in the app.
+        title: short Chinese/English title.
+        description: one line.
+        params: the parameters with their defaults.
+        run: function(store, **params) -> Table.
+    """
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+    run: Callable[..., Table] = None  # type: ignore[assignment]
+
+    def signature(self) -> str:
+        return " ".join(f"{p.name}={p.default if p.default is not None else ''}" for p in self.params)
+
+
+CATALOG: dict[str, Query] = {}
+
+
+def register(name: str, title: str, description: str, *params: Param):
+    """Decorator: add a function(store, **params) -> Table to the catalog."""
+    def deco(fn):
+        CATALOG[name] = Query(name, title, description, tuple(params), fn)
+        return fn
+    return deco
+
+
+def get_query(name: str) -> Query:
+    _load_all()
+    if name not in CATALOG:
+        raise QueryError(f"no query named {name!r}; `govkg query --list` shows the catalog")
+    return CATALOG[name]
+
+
+def run_query(store: GraphStore, name: str, params: dict[str, Any] | None = None) -> Table:
+    """Run a catalog query with parameters given as strings or values; unknown names are refused."""
+    q = get_query(name)
+    params = dict(params or {})
+    known = {p.name for p in q.params}
+    unknown = set(params) - known
+    if unknown:
+        raise QueryError(f"query {name} has no parameter {', '.join(sorted(unknown))}; "
+                         f"it takes: {', '.join(sorted(known)) or 'none'}")
+    values = {p.name: p.parse(params.get(p.name)) for p in q.params}
+    return q.run(store, **values)
+
+
+def all_queries() -> list[Query]:
+    _load_all()
+    return list(CATALOG.values())
+
+
+def _load_all() -> None:
+    # Importing the modules registers their queries.
+    import queries.basic  # noqa: F401

@@ -1,0 +1,49 @@
+"""Shared fixtures: real embedded stores in temporary folders, and the bundled sample reports."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "data" / "reports"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def fresh_store(tmp_path):
+    """An empty embedded store (a real LadybugDB file) with its schema."""
+    from graph.ladybug_store import LadybugStore
+
+    store = LadybugStore(tmp_path / "test.lbdb")
+    store.ensure_schema()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """A database file holding the five bundled reports (built once per test session)."""
+    from graph.ladybug_store import LadybugStore
+    from ingest.load import ingest_paths
+
+    path = tmp_path_factory.mktemp("sample") / "sample.lbdb"
+    store = LadybugStore(path)
+    store.ensure_schema()
+    summary = ingest_paths(store, [REPORTS])
+    assert len(summary.added) == 5, summary.failed
+    store.close()
+    return path
+
+
+@pytest.fixture
+def sample_store(sample_db, tmp_path):
+    """A private copy of the sample database, so a test may change it."""
+    from graph.ladybug_store import LadybugStore
+
+    copy = tmp_path / "sample.lbdb"
+    shutil.copy(sample_db, copy)
+    store = LadybugStore(copy)
+    yield store
+    store.close()
