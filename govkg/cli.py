@@ -95,34 +95,6 @@ def extract(paths, fmt):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Rewrite reports even when their text is unchanged.")
-@click.option("-v", "--verbose", is_flag=True, help="Print a line per file.")
-@store_options
-def ingest(paths, force, verbose, settings):
-    """Extract report files and write them into the store; print what was added, updated and skipped.
-
-    Each report is written all or nothing; a bad file is reported and skipped, and the command
-    exits non-zero when any file failed.
-
-    \b
-    Example:
-        govkg ingest data/reports
-    """
-    from ingest.load import ingest_paths
-
-    def on_file(src, status):
-        if verbose or status.startswith("failed"):
-            click.echo(f"  {status:10} {src}", err=status.startswith("failed"))
-
-    with _open(settings) as store:
-        summary = ingest_paths(store, paths, force=force, on_file=on_file)
-    click.echo(f"{settings.describe()}: {summary.line()}")
-    if summary.failed:
-        sys.exit(1)
-
-
-@cli.command()
 @store_options
 def status(settings):
     """Which store is configured, and how many nodes and edges of each type it holds.
@@ -192,26 +164,6 @@ def query(name, list_, params, cypher, fmt, settings):
 
 
 @cli.command()
-@click.option("--format", "fmt", required=True, help="graphml, gexf, json, cytoscape, csv, cypher, neo4j-admin, xlsx")
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Output file (or folder for csv).")
-@click.option("--region", help="Only this region (name or adcode) and everything under it.")
-@click.option("--year", type=int, multiple=True, help="Only reports of these years (repeatable).")
-@store_options
-def export(fmt, output, region, year, settings):
-    """Export the graph (or a selection) for Gephi, networkx, Cytoscape, Excel or Neo4j.
-
-    \b
-    Example:
-        govkg export --format graphml -o govkg.graphml
-    """
-    from graph.export import export_graph
-
-    with _open(settings) as store:
-        info = export_graph(store, fmt, output, region=region, years=list(year) or None)
-    click.echo(info)
-
-
-@cli.command()
 @click.option("--port", default=8501, show_default=True)
 @click.option("--headless/--no-headless", default=True, show_default=True)
 @store_options
@@ -231,6 +183,21 @@ def app(port, headless, settings):
     cmd = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.port", str(port),
            "--server.headless", "true" if headless else "false", "--browser.gatherUsageStats", "false"]
     sys.exit(subprocess.call(cmd, env=env))
+
+
+def _register_commands() -> None:
+    """Each module in govkg/commands defines `command` (a click command); add them all."""
+    import importlib
+    import pkgutil
+
+    import govkg.commands as pkg
+
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"govkg.commands.{info.name}")
+        cli.add_command(module.command)
+
+
+_register_commands()
 
 
 def main():

@@ -47,3 +47,16 @@ def sample_store(sample_db, tmp_path):
     store = LadybugStore(copy)
     yield store
     store.close()
+
+
+# Bolt-server fixtures (ArcadeDB started by the suite, or Neo4j at GOVKG_NEO4J_URI) live in tests/bolt.py.
+pytest_plugins = ["tests.bolt"]
+
+
+@pytest.fixture(params=["embedded", "bolt"])
+def any_store(request, tmp_path):
+    """An empty store with its schema, once per backend: the same test runs on both."""
+    if request.param == "embedded":
+        yield request.getfixturevalue("fresh_store")
+    else:
+        yield request.getfixturevalue("bolt_store")
