@@ -30,6 +30,8 @@ def store_options(fn):
 
 
 def _open(settings: Settings, read_only: bool = False):
+    """Open the configured store. Read-only opens of the embedded file work while the app
+    (or an ingest) holds it for writing."""
     from graph.store import open_store
 
     return open_store(settings, read_only=read_only)
@@ -103,7 +105,7 @@ def status(settings):
     Example:
         govkg status --db /tmp/other.lbdb
     """
-    with _open(settings) as store:
+    with _open(settings, read_only=True) as store:
         counts = store.counts()
     click.echo(f"store: {settings.describe()}")
     click.echo("nodes: " + ", ".join(f"{k} {v}" for k, v in counts["nodes"].items()))
@@ -141,7 +143,7 @@ def query(name, list_, params, cypher, fmt, settings):
         govkg query --list
         govkg query measures --param min_reports=2 --format csv
     """
-    from queries.catalog import all_queries, run_query
+    from queries.catalog import all_queries, get_query, run_query
 
     if list_:
         for q in all_queries():
@@ -153,7 +155,9 @@ def query(name, list_, params, cypher, fmt, settings):
             raise GovkgError(f"--param {p!r}: write it as key=value")
         k, v = p.split("=", 1)
         parsed[k.strip()] = v
-    with _open(settings) as store:
+    if name and not cypher:
+        get_query(name)  # an unknown name is refused before any store is opened
+    with _open(settings, read_only=True) as store:
         if cypher:
             table = store.read_untrusted(cypher, parsed or None)
         elif name:

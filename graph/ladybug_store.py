@@ -77,7 +77,8 @@ class LadybugStore(GraphStore):
             try:
                 result = self._conn.execute(query, params or {})
             except RuntimeError as e:
-                raise QueryError(f"query failed: {e}") from e
+                first = (str(e).strip().splitlines() or ["unknown error"])[0]
+                raise QueryError(f"query failed: {first}") from e
             table = Table(columns=list(result.get_column_names()))
             while result.has_next():
                 if limit is not None and len(table.rows) >= limit:
@@ -103,7 +104,10 @@ class LadybugStore(GraphStore):
                                      "narrow it with WHERE or LIMIT") from None
                 raise
             finally:
-                self._conn.execute("ROLLBACK")
+                try:
+                    self._conn.execute("ROLLBACK")
+                except RuntimeError:
+                    pass  # a failed query has already ended its transaction
                 self._conn.set_query_timeout(0)
 
     def close(self) -> None:

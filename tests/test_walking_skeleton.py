@@ -82,3 +82,10 @@ def test_expected_failure_is_one_line_not_a_traceback(tmp_path):
     assert r.exit_code == 1
     assert "Traceback" not in r.output
     assert "no query named 'no-such-query'" in r.output
+
+
+def test_reading_a_missing_database_says_what_to_do(tmp_path):
+    r = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "nothing.lbdb")])
+    assert r.exit_code == 1
+    assert "run `govkg ingest` first" in r.output
+    assert not (tmp_path / "nothing.lbdb").exists()
