@@ -7,8 +7,7 @@ from ingest.agencies import find_agencies
 from ingest.clean import mask_debris, normalize, split_sentences
 from ingest.initiatives import find_initiatives
 from ingest.measures import find_measures
-from ingest.metadata import (document_kind, find_doc_number, find_issuer, find_published, find_title,
-                             find_year, resolve_jurisdiction)
+from ingest.metadata import read_metadata
 from ingest.outcomes import find_outcomes
 from ingest.readers import read_document
 from ingest.records import Document, ReportRecord
@@ -25,14 +24,11 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
     """Extract every fact from a decoded document; offsets refer to `doc.text`."""
     taxonomy = taxonomy or load_taxonomy()
     text = doc.text
-    view = mask_debris(normalize(text))
-    lines = [ln for ln in view.splitlines() if ln.strip()]
-    head = view[:4000]
-    title_view = None if not lines else _title(lines)
-    title = _original(text, view, title_view)
-    kind = document_kind(title_view, head)
-    jurisdiction = resolve_jurisdiction(title_view or "", head[:600])
-    issuer, issuer_type = find_issuer(title_view, jurisdiction)
+    normal = normalize(text)
+    view = mask_debris(normal)
+    meta = read_metadata(normal)
+    title = _original(text, normal, meta.title)
+    kind = meta.kind
     sentences = split_sentences(view)
     sections = find_sections(view, kind)
     for s in sections:
@@ -43,16 +39,12 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
     links = find_agencies(view, text, sentences, measures)
     return ReportRecord(
         doc=doc.doc, source=doc.source, content_hash=doc.content_hash, encoding=doc.encoding,
-        text_length=len(text), title=title, kind=kind, jurisdiction=jurisdiction, issuer=issuer,
-        issuer_type=issuer_type, year=find_year(title_view, head), published=find_published(head),
-        doc_number=find_doc_number(head), synthetic="合成" in (title or "") or "[SYNTHETIC]" in head,
+        text_length=len(text), title=title, kind=kind, jurisdiction=meta.jurisdiction, issuer=meta.issuer,
+        issuer_type=meta.issuer_type, year=meta.year, published=meta.published, doc_number=meta.doc_number,
+        synthetic="合成" in (title or "") or "[SYNTHETIC]" in view[:4000],
         sections=sections, measures=measures, initiatives=initiatives, outcomes=outcomes,
         agencies=list(dict.fromkeys(a.name for a in links)), agency_links=links,
     )
-
-
-def _title(lines: list[str]) -> str | None:
-    return find_title(lines)
 
 
 def _original(text: str, view: str, fragment: str | None) -> str | None:
