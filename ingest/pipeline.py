@@ -30,7 +30,7 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
     title = _original(text, normal, meta.title)
     kind = meta.kind
     sentences = split_sentences(view)
-    sections = find_sections(view, kind)
+    sections = find_sections(view, kind, meta.year)
     for s in sections:
         s.heading = _original(text, view, s.heading) or s.heading
     measures = find_measures(view, text, sentences, sections, taxonomy)

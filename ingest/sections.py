@@ -1,4 +1,14 @@
-"""Section structure: top-level headings (一、二、…) and the role of each section."""
+"""Section structure: the heading tree (一、 / (一) / 1. / 一是) and the role of each top-level section.
+
+Real pages damage the numbering: a numeral falls off (、存在的主要问题), a bracket is left empty
+(（）指导思想), half a bracket survives (一）强化组织保障), a heading loses its number altogether
+(下一步工作思路), or runs into its first paragraph (（一）依法全面履行政府职能一是深化…). Headings
+are therefore recognised by their shape, level by level, and a top-level heading whose numeral
+is missing is still one when it reads like one.
+
+Roles come from the heading's words. A year in a heading is read against the year the report is
+about: 2020年主要负责人履行职责情况 in a report on 2020 is an achievement, 2021年工作计划 a plan.
+"""
 from __future__ import annotations
 
 import re
@@ -6,48 +16,155 @@ import re
 from ingest.records import Section
 
 _CN_NUM = "一二三四五六七八九十"
-# A top-level heading: 一、 / 二. / 三． at line start; also a damaged one whose numeral fell off (、存在…).
-TOP_HEADING = re.compile(rf"^[ \t]*(?:[{_CN_NUM}]{{1,3}}|(?=、))[、.．]\s*\S")
-SUB_HEADING = re.compile(rf"^[ \t]*(?:[(（][{_CN_NUM}]{{1,3}}[)）]|\d{{1,2}}[.．、]|[{_CN_NUM}]是)\s*\S")
+_N = rf"[{_CN_NUM}]{{1,3}}"
+
+# Level 1: 一、 / 二. / 三． / 第一部分 / a numeral fallen off (、存在…) / 一 存在的问题 (short line).
+TOP_HEADING = re.compile(
+    rf"^[ \t]*(?:(?:{_N}|(?=、))[、.．]\s*\S|第{_N}(?:部分|章|篇)|{_N}[ \t]+\S[^。；;，,]{{1,24}}$)")
+# Level 2: (一) and its damaged forms: () / 一) / a bare ) before a heading.
+LEVEL2 = re.compile(rf"^[ \t]*(?:[(（]\s*(?:{_N})?\s*[)）]|{_N}[)）]|[)）](?=[\u4e00-\u9fff]))\s*\S")
+# Level 3: 1. / 1、 / (1) / ①.
+LEVEL3 = re.compile(r"^[ \t]*(?:\d{1,2}[.．、](?!\d)|[(（]\d{1,2}[)）]|[①-⑳])\s*\S")
+# Level 4: 一是 / 二是 (may also run inside a paragraph; only counted at a line start here).
+LEVEL4 = re.compile(rf"^[ \t]*{_N}是\S")
+SUB_HEADING = re.compile("|".join(p.pattern for p in (LEVEL2, LEVEL3, LEVEL4)))
+
 # A short line with no sentence punctuation that names a part of the report (下一步工作思路).
-_BARE_HEADING = re.compile(r"^[ \t]*(?:下一步|今后|明年|\d{4}年工作|存在的?(?:主要)?问题|问题和不足|主要(?:成效|做法))[^。；;，,]{0,20}$")
+_BARE_HEADING = re.compile(
+    r"^[ \t]*(?:下一步|下步|今后|明年|来年|(?:19|20)\d\d年(?:工作)?(?:计划|打算|思路|安排|重点)|"
+    r"存在的?(?:主要)?(?:问题|不足|困难)|(?:主要)?问题(?:和|与|及)(?:不足|困难|短板)|"
+    r"主要(?:成效|做法|工作|举措)|工作(?:计划|打算|思路|措施))[^。；;，,:：]{0,20}$")
 
-ROLE_RULES: list[tuple[str, re.Pattern]] = [
-    ("problems", re.compile(r"问题|不足|短板|差距|薄弱|困难|原因")),
-    ("plans", re.compile(r"下一步|今后|明年|计划|打算|思路|展望|安排|(?:20\d\d|二〇..)年(?:及.{0,12}期间)?(?:工作|重点|主要)|十四五|努力方向")),
-    ("targets", re.compile(r"目标|指标|任务分工|措施分工|重点工作|主要任务")),
-    ("other", re.compile(r"总体要求|指导思想|工作要求|保障措施|组织(?:领导|保障|实施)|基本原则")),
-]
+_PROBLEMS_STRONG = re.compile(
+    r"存在的?(?:主要|突出)?(?:问题|不足|困难|短板|差距)|问题(?:和|与|及|、)(?:不足|短板|差距|困难|原因|挑战)|"
+    r"不足(?:和|与|及|之处)|(?:短板|差距|薄弱环节|困难和问题|问题和困难)(?:和|与|及|$)|不足$|问题$|差距$|短板$")
+_PROBLEMS_WEAK = re.compile(r"问题|不足|短板|差距|薄弱|困难")
+_PROBLEMS_NOT = re.compile(r"解决|化解|整改|破解|聚焦|导向|回应|治理|排查")
+_PLANS = re.compile(
+    r"下一步|下步|今后|明年|来年|打算|思路|展望|努力方向|工作(?:计划|安排|设想)|计划|十[四五六]五|"
+    r"(?:19|20)\d\d年(?:及.{0,12}期间)?(?:工作|重点|主要|的?工作)")
+_TARGETS = re.compile(r"目标|指标|任务分工|措施分工|重点工作|主要任务|重点任务|工作任务|具体措施")
+_OTHER = re.compile(r"总体要求|指导思想|工作要求|保障措施|组织(?:领导|保障|实施)|基本原则|实施步骤|工作步骤|"
+                    r"进度安排|时间安排|工作机制|有关要求|其他事项|附件")
+_YEAR = re.compile(r"((?:19|20)\d\d)年")
 
 
-def heading_role(heading: str, kind: str = "annual_report") -> str:
-    """The role of a top-level section from its heading (and the document kind as a fallback)."""
-    for role, pat in ROLE_RULES:
-        if role == "targets" and kind == "annual_report":
-            continue
-        if pat.search(heading):
-            return role
-    return "targets" if kind in ("implementation_plan", "work_points") else "achievements"
+def heading_role(heading: str, kind: str = "annual_report", year: int | None = None) -> str:
+    """The role of a top-level section from its heading (the document kind and year as context)."""
+    h = re.sub(r"^[ \t]*(?:[一二三四五六七八九十]{1,3}|第[一二三四五六七八九十]{1,3}(?:部分|章|篇))?[、.．]?\s*", "", heading)
+    plan_doc = kind in ("implementation_plan", "work_points")
+    if _OTHER.search(h) and not _TARGETS.search(h):
+        return "other"
+    if _PROBLEMS_STRONG.search(h) or (_PROBLEMS_WEAK.search(h) and not _PROBLEMS_NOT.search(h) and len(h) <= 16):
+        return "problems"
+    years = [int(y) for y in _YEAR.findall(h)]
+    if year and years:
+        if any(y > year for y in years):
+            return "targets" if plan_doc else "plans"
+        if all(y <= year for y in years) and not re.search(r"下一步|下步|今后|明年|打算|思路|展望|计划|十[四五六]五", h):
+            return "targets" if plan_doc and _TARGETS.search(h) else ("targets" if plan_doc else "achievements")
+    if plan_doc:
+        return "targets"
+    if _PLANS.search(h):
+        return "plans"
+    return "achievements"
 
 
-def find_sections(view: str, kind: str = "annual_report") -> list[Section]:
-    """Top-level sections of the (normalised, debris-masked) text, each with its span and role."""
+def _heading_text(line: str, top: bool = False) -> str:
+    """A heading as written, cut where a heading run into its paragraph starts the paragraph."""
+    s = line.strip()
+    s = re.split(r"[。；;!！?？]", s, maxsplit=1)[0]
+    # (一)依法全面履行政府职能,服务效能进一步加强一是深化… → cut before the run-in 一是.
+    m = re.search(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]是", s[4:])
+    if m:
+        s = s[:4 + m.start()]
+    if not top and len(s) > 40:  # no full stop after a run-in heading: its first clause is the heading
+        cut = re.search(r"[，,:：]", s[8:])
+        s = s[:8 + cut.start()] if cut else s
+    return s[:60].rstrip("，,:： ")
+
+
+def _numeral(heading: str) -> int | None:
+    m = re.match(rf"^[ \t]*(?:第)?([{_CN_NUM}]{{1,3}})", heading)
+    if not m:
+        return None
+    t = m.group(1)
+    digits = {c: i + 1 for i, c in enumerate(_CN_NUM)}
+    if "十" in t:
+        tens, _, ones = t.partition("十")
+        return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return digits.get(t[0])
+
+
+def _line_starts(view: str, pattern: re.Pattern, bare: bool = False) -> list[tuple[int, str]]:
     starts: list[tuple[int, str]] = []
     pos = 0
     for line in view.splitlines(keepends=True):
         body = line.strip()
-        if body and (TOP_HEADING.match(line) or (_BARE_HEADING.match(line) and len(body) <= 24)):
-            heading = body.split("。")[0][:60]
-            starts.append((pos + len(line) - len(line.lstrip()), heading))
+        if body and (pattern.match(line) or (bare and len(body) <= 24 and _BARE_HEADING.match(line))):
+            starts.append((pos + len(line) - len(line.lstrip()), _heading_text(line, top=bare)))
         pos += len(line)
+    return starts
+
+
+def _drop_restarts(starts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Drop numbered lines that restart the count (一、 after 三、): a list inside a section, not a heading."""
+    out, last = [], 0
+    for start, heading in starts:
+        n = _numeral(heading)
+        if n is not None and last and (n < last and n != 1 or n == 1 and last >= 3 and len(heading) > 30):
+            continue
+        if n is not None:
+            last = n
+        out.append((start, heading))
+    return out
+
+
+def _subsections(body: str) -> list[str]:
+    """Headings one level below the top: the highest sub-level present in the section body."""
+    lines = body.splitlines()[1:]
+    for pat in (LEVEL2, LEVEL3, LEVEL4):
+        found = [_heading_text(ln) for ln in lines if pat.match(ln)]
+        if found:
+            return found
+    return []
+
+
+def find_sections(view: str, kind: str = "annual_report", year: int | None = None) -> list[Section]:
+    """Top-level sections of the (normalised, debris-masked) text, each with its span and role.
+
+    Where the document has no 一、-level heading at all, its (一)-level headings are the top level."""
+    starts = _drop_restarts(_line_starts(view, TOP_HEADING, bare=True))
+    if not starts:
+        starts = _line_starts(view, LEVEL2)
+    starts = _split_mixed(view, starts, kind, year)
     sections: list[Section] = []
     for i, (start, heading) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(view)
-        body = view[start:end]
-        subs = [ln.strip()[:60] for ln in body.splitlines()[1:] if SUB_HEADING.match(ln)]
-        sections.append(Section(heading=heading, role=heading_role(heading, kind), ordinal=i,
-                                start=start, end=end, subsections=subs))
+        sections.append(Section(heading=heading, role=heading_role(heading, kind, year), ordinal=i,
+                                start=start, end=end, subsections=_subsections(view[start:end])))
     return sections
+
+
+_PLAN_LINE = re.compile(r"^[ \t]*(?:[(（]?[一二三四五六七八九十]{0,3}[)）、]?\s*)?(?:下一步|下步|今后|明年|来年|(?:19|20)\d\d年工作)")
+
+
+def _split_mixed(view: str, starts: list[tuple[int, str]], kind: str, year: int | None) -> list[tuple[int, str]]:
+    """Split a section headed as both problems and plans (存在的问题及下一步打算) where its plans begin."""
+    out = []
+    for i, (start, heading) in enumerate(starts):
+        out.append((start, heading))
+        h = heading
+        if not (_PROBLEMS_WEAK.search(h) and re.search(r"下一步|下步|今后|打算|计划|思路|措施|努力方向", h)):
+            continue
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(view)
+        pos = start + len(view[start:end].split("\n", 1)[0]) + 1
+        for line in view[pos:end].splitlines(keepends=True):
+            if _PLAN_LINE.match(line):
+                out.append((pos + len(line) - len(line.lstrip()), _heading_text(line)))
+                break
+            pos += len(line)
+    return out
 
 
 def section_at(sections: list[Section], offset: int) -> Section | None:
