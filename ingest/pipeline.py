@@ -9,6 +9,7 @@ from ingest.initiatives import find_initiatives
 from ingest.measures import find_measures
 from ingest.metadata import read_metadata
 from ingest.outcomes import find_outcomes
+from ingest.problems import find_problems
 from ingest.readers import read_document
 from ingest.records import Document, ReportRecord
 from ingest.sections import find_sections
@@ -37,13 +38,14 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
     outcomes = find_outcomes(view, text, sentences, sections, measures, kind)
     initiatives = find_initiatives(view, text, sentences, sections, measures, taxonomy)
     links = find_agencies(view, text, sentences, measures)
+    problems = find_problems(view, text, sentences, sections, measures)
     return ReportRecord(
         doc=doc.doc, source=doc.source, content_hash=doc.content_hash, encoding=doc.encoding,
         text_length=len(text), title=title, kind=kind, jurisdiction=meta.jurisdiction, issuer=meta.issuer,
         issuer_type=meta.issuer_type, year=meta.year, published=meta.published, doc_number=meta.doc_number,
         synthetic="合成" in (title or "") or "[SYNTHETIC]" in view[:4000],
         sections=sections, measures=measures, initiatives=initiatives, outcomes=outcomes,
-        agencies=list(dict.fromkeys(a.name for a in links)), agency_links=links,
+        agencies=list(dict.fromkeys(a.name for a in links)), agency_links=links, problems=problems,
     )
 
 
