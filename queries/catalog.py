@@ -91,3 +91,5 @@ def all_queries() -> list[Query]:
 def _load_all() -> None:
     # Importing the modules registers their queries.
     import queries.basic  # noqa: F401
+    import queries.cooccurrence  # noqa: F401
+    import queries.regions  # noqa: F401

@@ -1,0 +1,180 @@
+"""Co-occurrence queries: measure × indicator, measure × measure, and the measure network.
+
+All three work on the incidence matrices (`queries.incidence`): units (sentences, sections or
+reports) × measures and units × indicators. For a pair (a, b) counted over the N units in scope:
+
+    both = units holding a and b        a_n, b_n = units holding a, b      either = a_n + b_n - both
+    support = both / N     confidence = both / a_n = P(b | a)     lift = both·N / (a_n·b_n)
+    p_value = Fisher's exact test, one-sided (more co-occurrence than independence predicts)
+    q_value = Benjamini–Hochberg over every pair with both ≥ min_support (`pairs_tested`)
+"""
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+from graph.store import GraphStore, Table
+from queries.catalog import Param, register
+from queries.incidence import Contexts, Incidence, get_incidence, parse_level, parse_roles
+from queries.stats import SMALL_SAMPLE, association, benjamini_hochberg, pval, rnd
+
+_FILTERS = (
+    Param("level", str, "sentence", "co-occur in the same sentence | section | report"),
+    Param("role", str, "", "section roles (achievements,problems,plans,targets,other; comma list; empty: all)"),
+    Param("region", str, "", "region name or adcode, with everything under it (empty: all)"),
+    Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
+    Param("min_support", int, 1, "only pairs found together in at least this many units"),
+)
+
+
+def _scope(store: GraphStore, level: str, role: str, region: str, years: str) -> tuple[Incidence, Contexts]:
+    inc = get_incidence(store)
+    ctx = inc.contexts(parse_level(level), parse_roles(role)).select(inc.report_mask(region, years))
+    return inc, ctx
+
+
+def _pair_units(xa, xb, a: int, b: int) -> np.ndarray:
+    """Unit rows holding column a of xa (CSC) and column b of xb (CSC)."""
+    ra = xa.indices[xa.indptr[a]:xa.indptr[a + 1]]
+    rb = xb.indices[xb.indptr[b]:xb.indptr[b + 1]]
+    return np.intersect1d(ra, rb, assume_unique=True)
+
+
+def _pairs(counts, n_a, n_b, total: int, min_support: int, upper: bool = False):
+    """Pairs with both ≥ min_support (upper: only a < b), with their statistics and q-values."""
+    coo = counts.tocoo()
+    keep = coo.data >= max(1, min_support)
+    if upper:
+        keep &= coo.row < coo.col
+    a, b, both = coo.row[keep], coo.col[keep], coo.data[keep].astype(np.int64)
+    st = association(both, n_a[a], n_b[b], total)
+    st["q"] = benjamini_hochberg(st["p"])
+    return a, b, both, st
+
+
+def _order(p, both, keys) -> np.ndarray:
+    """Row order: p-value ascending, then more co-occurrences, then the names."""
+    return np.lexsort((keys, -both, p)) if len(p) else np.zeros(0, dtype=np.int64)
+
+
+PAIR_COLUMNS = ["both", "{a}_n", "{b}_n", "either", "units", "level", "support", "confidence", "lift",
+                "p_value", "q_value", "pairs_tested", "reports", "regions", "years", "small_sample"]
+
+
+@register("measure-indicator", "措施×指标 共现 Measure × indicator",
+          "measure × indicator co-occurrence with support, confidence, lift, Fisher test and BH q-values",
+          *_FILTERS,
+          Param("measure", str, "", "only this measure (id, name or part of a name)"),
+          Param("indicator", str, "", "only indicators whose name contains this"),
+          Param("limit", int, 100, "most rows (0: all)"))
+def measure_indicator(store: GraphStore, level: str, role: str, region: str, years: str, min_support: int,
+                      measure: str, indicator: str, limit: int) -> Table:
+    inc, ctx = _scope(store, level, role, region, years)
+    cols = ["measure_id", "measure", "indicator"] + [c.format(a="measure", b="indicator") for c in PAIR_COLUMNS]
+    total = ctx.measures.shape[0]
+    n_m = np.asarray(ctx.measures.sum(axis=0)).ravel()
+    n_i = np.asarray(ctx.indicators.sum(axis=0)).ravel()
+    counts = (ctx.measures.T.tocsr() @ ctx.indicators).tocsr()
+    a, b, both, st = _pairs(counts, n_m, n_i, total, min_support)
+    tested = len(a)
+    show = np.ones(tested, dtype=bool)
+    if measure:
+        show &= np.isin(a, inc.resolve_measures(measure))
+    if indicator:
+        show &= np.isin(b, inc.resolve_indicators(indicator))
+    idx = np.flatnonzero(show)
+    keys = np.array([f"{inc.measure_ids[a[i]]}\t{inc.indicator_ids[b[i]]}" for i in idx])
+    idx = idx[_order(st["p"][idx], both[idx], keys)]
+    truncated = bool(limit and len(idx) > limit)
+    if limit:
+        idx = idx[:limit]
+    xm, xi = ctx.measures.tocsc(), ctx.indicators.tocsc()
+    rows = []
+    for i in idx:
+        units = _pair_units(xm, xi, a[i], b[i])
+        reps = np.unique(ctx.report[units])
+        rows.append([inc.measure_ids[a[i]], inc.measure_names[a[i]], inc.indicator_ids[b[i]],
+                     int(both[i]), int(n_m[a[i]]), int(n_i[b[i]]), int(st["either"][i]), total, ctx.level,
+                     rnd(st["support"][i]), rnd(st["confidence"][i]), rnd(st["lift"][i]),
+                     pval(st["p"][i]), pval(st["q"][i]), tested, len(reps), inc.regions_of(reps),
+                     inc.years_of(reps), bool(both[i] < SMALL_SAMPLE)])
+    return Table(cols, rows, truncated)
+
+
+def _measure_pairs(store, level, role, region, years, min_support):
+    inc, ctx = _scope(store, level, role, region, years)
+    total = ctx.measures.shape[0]
+    n_m = np.asarray(ctx.measures.sum(axis=0)).ravel()
+    counts = (ctx.measures.T.tocsr() @ ctx.measures).tocsr()
+    return inc, ctx, total, n_m, _pairs(counts, n_m, n_m, total, min_support, upper=True)
+
+
+@register("measure-measure", "措施×措施 共现 Measure × measure",
+          "measure pairs mentioned together, with support, confidence, lift, Fisher test and BH q-values",
+          *_FILTERS,
+          Param("measure", str, "", "only pairs with this measure (id, name or part of a name)"),
+          Param("limit", int, 100, "most rows (0: all)"))
+def measure_measure(store: GraphStore, level: str, role: str, region: str, years: str, min_support: int,
+                    measure: str, limit: int) -> Table:
+    inc, ctx, total, n_m, (a, b, both, st) = _measure_pairs(store, level, role, region, years, min_support)
+    cols = ["measure_a_id", "measure_a", "measure_b_id", "measure_b"] + [
+        c.format(a="a", b="b") for c in PAIR_COLUMNS]
+    tested = len(a)
+    show = np.ones(tested, dtype=bool)
+    if measure:
+        sel = inc.resolve_measures(measure)
+        show &= np.isin(a, sel) | np.isin(b, sel)
+    idx = np.flatnonzero(show)
+    keys = np.array([f"{inc.measure_ids[a[i]]}\t{inc.measure_ids[b[i]]}" for i in idx])
+    idx = idx[_order(st["p"][idx], both[idx], keys)]
+    truncated = bool(limit and len(idx) > limit)
+    if limit:
+        idx = idx[:limit]
+    xm = ctx.measures.tocsc()
+    rows = []
+    for i in idx:
+        reps = np.unique(ctx.report[_pair_units(xm, xm, a[i], b[i])])
+        rows.append([inc.measure_ids[a[i]], inc.measure_names[a[i]], inc.measure_ids[b[i]], inc.measure_names[b[i]],
+                     int(both[i]), int(n_m[a[i]]), int(n_m[b[i]]), int(st["either"][i]), total, ctx.level,
+                     rnd(st["support"][i]), rnd(st["confidence"][i]), rnd(st["lift"][i]),
+                     pval(st["p"][i]), pval(st["q"][i]), tested, len(reps), inc.regions_of(reps),
+                     inc.years_of(reps), bool(both[i] < SMALL_SAMPLE)])
+    return Table(cols, rows, truncated)
+
+
+@register("measure-network", "措施网络 Measure network",
+          "the measure co-occurrence network: Louvain communities and centrality of each measure",
+          Param("level", str, "report", "co-occur in the same sentence | section | report"),
+          *_FILTERS[1:4],
+          Param("min_support", int, 2, "an edge needs at least this many units holding both measures"),
+          Param("max_q", float, 1.0, "an edge also needs a BH q-value at most this (1: no test)"),
+          Param("resolution", float, 1.0, "Louvain resolution (higher: smaller communities)"),
+          Param("seed", int, 7, "Louvain random seed (same seed, same communities)"))
+def measure_network(store: GraphStore, level: str, role: str, region: str, years: str, min_support: int,
+                    max_q: float, resolution: float, seed: int) -> Table:
+    inc, ctx, total, n_m, (a, b, both, st) = _measure_pairs(store, level, role, region, years, min_support)
+    cols = ["community", "community_size", "measure_id", "measure", "units", "degree", "strength",
+            "betweenness", "pagerank", "community_core", "edges", "min_support", "small_sample"]
+    keep = st["q"] <= max_q
+    g = nx.Graph()
+    for m in sorted({int(x) for x in np.concatenate([a[keep], b[keep]])}, key=lambda m: inc.measure_ids[m]):
+        g.add_node(inc.measure_ids[m], idx=m)
+    edges = sorted((inc.measure_ids[a[i]], inc.measure_ids[b[i]], int(both[i])) for i in np.flatnonzero(keep))
+    g.add_weighted_edges_from(edges)
+    if g.number_of_nodes() == 0:
+        return Table(cols, [])
+    comms = nx.community.louvain_communities(g, weight="weight", resolution=resolution, seed=seed)
+    comms = sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0]))
+    strength = dict(g.degree(weight="weight"))
+    between = nx.betweenness_centrality(g, normalized=True)
+    rank = nx.pagerank(g, weight="weight")
+    rows = []
+    for k, members in enumerate(comms, start=1):
+        core = sorted(members, key=lambda m: (-strength[m], m))[:3]
+        core_names = "、".join(inc.measure_names[g.nodes[m]["idx"]] for m in core)
+        for m in sorted(members, key=lambda m: (-strength[m], m)):
+            i = g.nodes[m]["idx"]
+            rows.append([k, len(members), m, inc.measure_names[i], int(n_m[i]), g.degree(m), int(strength[m]),
+                         rnd(between[m]), rnd(rank[m]), core_names, g.number_of_edges(), min_support,
+                         bool(n_m[i] < SMALL_SAMPLE)])
+    return Table(cols, rows)

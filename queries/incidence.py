@@ -1,0 +1,407 @@
+"""The incidence representation behind the analytics queries.
+
+One scan of the store (a handful of plain `MATCH … RETURN` statements that both backends run
+alike) becomes numpy arrays and scipy sparse matrices: which report (or section, or sentence)
+mentions which measure, reports which indicator, promotes which initiative; plus each report's
+year, province, adcode and level. Co-occurrence is then a sparse product (`X.T @ Y`) instead of a
+multi-hop Cypher join over every report.
+
+The result is cached per store and rebuilt when the store's fingerprint changes: the number of
+reports, the latest `ingested_at`, and the numbers of MENTIONS edges, outcomes and PROMOTES
+edges. Any ingest that adds, replaces or removes a report changes at least one of them (a
+replaced report gets a new `ingested_at`). `invalidate(store)` drops the cache explicitly.
+
+Example:
+    >>> inc = get_incidence(store)
+    >>> ctx = inc.contexts("sentence", roles=("achievements",))
+    >>> ctx.measures.T @ ctx.indicators      # measure × indicator co-occurrence counts
+"""
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+from scipy import sparse
+
+from govkg.errors import QueryError
+from graph.store import GraphStore
+
+ROLES: tuple[str, ...] = ("achievements", "problems", "plans", "targets", "other")
+LEVELS: tuple[str, ...] = ("sentence", "section", "report")
+_ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
+
+FINGERPRINT_QUERIES = (
+    "MATCH (r:Report) RETURN count(r) AS n, max(r.ingested_at) AS t",
+    "MATCH (:Report)-[e:MENTIONS]->(:Measure) RETURN count(e) AS n",
+    "MATCH (o:Outcome) RETURN count(o) AS n",
+    "MATCH (:Report)-[e:PROMOTES]->(:Initiative) RETURN count(e) AS n",
+)
+
+SCAN_REPORTS = ("MATCH (r:Report) RETURN r.id AS id, r.year AS year, r.province AS province, "
+                "r.jurisdiction AS adcode, r.level AS level, r.kind AS kind, r.title AS title ORDER BY id")
+SCAN_JURISDICTIONS = ("MATCH (j:Jurisdiction) RETURN j.id AS id, j.name AS name, j.level AS level, "
+                      "j.province AS province, j.city AS city, j.county AS county ORDER BY id")
+SCAN_MEASURES = "MATCH (m:Measure) RETURN m.id AS id, m.name AS name, m.domain AS domain ORDER BY id"
+SCAN_MENTIONS = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) RETURN r.id AS report, m.id AS measure, "
+                 "e.role AS role, e.section AS section, e.sentence_ids AS sentences, e.count AS n")
+SCAN_OUTCOMES = ("MATCH (o:Outcome) RETURN o.report AS report, o.indicator AS indicator, o.value AS value, "
+                 "o.unit AS unit, o.is_target AS is_target, o.role AS role, o.section AS section, "
+                 "o.sentence_id AS sentence, o.measure AS measure")
+SCAN_PROMOTES = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) RETURN r.id AS report, i.id AS initiative, "
+                 "e.role AS role, e.section AS section, e.sentence_id AS sentence")
+SCAN_INSTANCES = "MATCH (i:Initiative)-[:INSTANCE_OF]->(m:Measure) RETURN i.id AS initiative, m.id AS measure"
+
+
+def role_code(role) -> int:
+    return _ROLE_CODE.get(role or "other", _ROLE_CODE["other"])
+
+
+def parse_roles(text: str) -> tuple[str, ...]:
+    """"" → every role; "achievements" or "achievements,plans" → those roles (checked)."""
+    names = tuple(r.strip() for r in (text or "").split(",") if r.strip())
+    bad = [r for r in names if r not in _ROLE_CODE]
+    if bad:
+        raise QueryError(f"unknown section role {', '.join(bad)}: choose from {', '.join(ROLES)} "
+                         "(comma-separated), or leave empty for all")
+    return names
+
+
+def parse_level(text: str) -> str:
+    level = (text or "sentence").strip()
+    if level not in LEVELS:
+        raise QueryError(f"unknown co-occurrence level {level!r}: choose sentence, section or report")
+    return level
+
+
+def parse_years(text) -> tuple[int, int] | None:
+    """"" → None (all years); "2021" → (2021, 2021); "2019-2022", "2020-", "-2021" → ranges."""
+    s = str(text or "").strip()
+    if not s or s == "0":
+        return None
+    m = re.fullmatch(r"(\d{4})?\s*(?:(-|–|~|\.\.)\s*(\d{4})?)?", s)
+    if not m or not (m.group(1) or m.group(3)):
+        raise QueryError(f"years {s!r}: write a year (2021) or a range (2019-2022, 2020-)")
+    lo = int(m.group(1)) if m.group(1) else 0
+    hi = int(m.group(3)) if m.group(3) else (9999 if m.group(2) else lo)
+    if lo > hi:
+        raise QueryError(f"years {s!r}: the range is empty")
+    return lo, hi
+
+
+@dataclass
+class Contexts:
+    """Units of co-occurrence at one level (and for some roles) and what each holds.
+
+    Attributes:
+        level: sentence, section or report.
+        report: for each unit (row), the index of its report.
+        measures: units × measures, 1 where the unit mentions the measure.
+        indicators: units × indicators, 1 where the unit reports a value of the indicator.
+    """
+
+    level: str
+    report: np.ndarray
+    measures: sparse.csr_matrix
+    indicators: sparse.csr_matrix
+
+    def select(self, report_mask: np.ndarray | None) -> "Contexts":
+        """Only the units whose report passes the mask (None: all)."""
+        if report_mask is None:
+            return self
+        rows = report_mask[self.report]
+        return Contexts(self.level, self.report[rows], self.measures[rows], self.indicators[rows])
+
+
+@dataclass
+class Incidence:
+    """Everything the analytics need, as arrays indexed by report / measure / indicator number."""
+
+    fingerprint: tuple = ()
+    # reports (sorted by id)
+    report_ids: list[str] = field(default_factory=list)
+    year: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    province: list[str] = field(default_factory=list)
+    adcode: list[str] = field(default_factory=list)
+    level: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    title: list[str] = field(default_factory=list)
+    # jurisdictions by adcode: {name, level, province, city, county}
+    jurisdictions: dict[str, dict] = field(default_factory=dict)
+    # vocabularies
+    measure_ids: list[str] = field(default_factory=list)
+    measure_names: list[str] = field(default_factory=list)
+    measure_domains: list[str] = field(default_factory=list)
+    indicator_ids: list[str] = field(default_factory=list)
+    initiative_ids: list[str] = field(default_factory=list)
+    initiative_measure: dict[str, list[str]] = field(default_factory=dict)
+    # MENTIONS edges (one per report, measure, section) and their sentences
+    m_rep: np.ndarray = None  # type: ignore[assignment]
+    m_meas: np.ndarray = None  # type: ignore[assignment]
+    m_role: np.ndarray = None  # type: ignore[assignment]
+    m_sec: np.ndarray = None  # type: ignore[assignment]
+    m_count: np.ndarray = None  # type: ignore[assignment]
+    s_rep: np.ndarray = None  # type: ignore[assignment]
+    s_meas: np.ndarray = None  # type: ignore[assignment]
+    s_role: np.ndarray = None  # type: ignore[assignment]
+    s_sent: np.ndarray = None  # type: ignore[assignment]
+    # outcomes
+    o_rep: np.ndarray = None  # type: ignore[assignment]
+    o_ind: np.ndarray = None  # type: ignore[assignment]
+    o_value: np.ndarray = None  # type: ignore[assignment]
+    o_unit: list[str] = field(default_factory=list)
+    o_target: np.ndarray = None  # type: ignore[assignment]
+    o_role: np.ndarray = None  # type: ignore[assignment]
+    o_sec: np.ndarray = None  # type: ignore[assignment]
+    o_sent: np.ndarray = None  # type: ignore[assignment]
+    o_meas: np.ndarray = None  # type: ignore[assignment]
+    # PROMOTES edges
+    p_rep: np.ndarray = None  # type: ignore[assignment]
+    p_ini: np.ndarray = None  # type: ignore[assignment]
+    p_role: np.ndarray = None  # type: ignore[assignment]
+    _cache: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # -- sizes and names -------------------------------------------------------------------
+    @property
+    def n_reports(self) -> int:
+        return len(self.report_ids)
+
+    def region_name(self, r: int) -> str:
+        """The name of report r's jurisdiction (its most specific level), or its province."""
+        j = self.jurisdictions.get(self.adcode[r])
+        return (j or {}).get("name") or self.province[r] or "(unknown region)"
+
+    def regions_of(self, reports: Iterable[int], most: int = 12) -> str:
+        """Distinct region names of these reports, 、-joined, at most `most` then "…(+k)"."""
+        names = sorted({self.region_name(int(r)) for r in reports})
+        extra = len(names) - most
+        return "、".join(names[:most]) + (f"…(+{extra})" if extra > 0 else "")
+
+    def years_of(self, reports: Iterable[int]) -> str:
+        ys = sorted({int(self.year[int(r)]) for r in reports if self.year[int(r)]})
+        return ",".join(map(str, ys))
+
+    # -- filters ---------------------------------------------------------------------------
+    def region_prefixes(self, region: str) -> list[str]:
+        """Adcode prefixes for a region given by adcode or name (descendants included).
+
+        "640000" → ["64"]; "640100" → ["6401"]; "宁夏" → the jurisdictions whose name is or
+        contains it. Raises QueryError when nothing matches.
+        """
+        region = (region or "").strip()
+        if not region:
+            return []
+        if region.isdigit():
+            code = region.ljust(6, "0")[:6]
+            return [_prefix(code)]
+        exact = [c for c, j in self.jurisdictions.items() if j.get("name") == region]
+        hits = exact or [c for c, j in self.jurisdictions.items() if region in (j.get("name") or "")]
+        if not hits:
+            raise QueryError(f"no region named {region!r} in the store; give a name as stored "
+                             "(`govkg query regions` lists them) or an adcode such as 640000")
+        prefixes = sorted({_prefix(c) for c in hits})
+        # a prefix inside another one adds nothing
+        return [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+
+    def report_mask(self, region: str = "", years: str = "", rollup: bool = True) -> np.ndarray | None:
+        """Boolean mask over reports for a region (with descendants unless not `rollup`) and years.
+
+        None when nothing is filtered.
+        """
+        mask = None
+        prefixes = self.region_prefixes(region)
+        if prefixes:
+            if rollup:
+                hit = [any(a.startswith(p) for p in prefixes) if a else False for a in self.adcode]
+            else:
+                codes = {p.ljust(6, "0") for p in prefixes}
+                hit = [a in codes for a in self.adcode]
+            mask = np.array(hit, dtype=bool)
+        span = parse_years(years)
+        if span:
+            ym = (self.year >= span[0]) & (self.year <= span[1])
+            mask = ym if mask is None else mask & ym
+        return mask
+
+    def resolve_measures(self, text: str) -> list[int]:
+        """Measure indexes for an id (M82), an exact name, or a name substring; [] when empty."""
+        text = (text or "").strip()
+        if not text:
+            return []
+        for key in (self.measure_ids, self.measure_names):
+            if text in key:
+                return [key.index(text)]
+        return [i for i, n in enumerate(self.measure_names) if text in (n or "")]
+
+    def resolve_indicators(self, text: str) -> list[int]:
+        text = (text or "").strip()
+        if not text:
+            return []
+        return [i for i, n in enumerate(self.indicator_ids) if text in n]
+
+    # -- matrices --------------------------------------------------------------------------
+    def contexts(self, level: str, roles: tuple[str, ...] = ()) -> Contexts:
+        """Units × measures and units × indicators at a level, for some section roles (cached).
+
+        report level: one unit per report (every report, with facts or not). section level: one
+        unit per (report, section) holding a measure mention or an outcome of those roles.
+        sentence level: one unit per (report, sentence) holding either.
+        """
+        key = ("ctx", level, tuple(sorted(roles)))
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        ctx = self._build_contexts(level, roles)
+        with self._lock:
+            self._cache[key] = ctx
+        return ctx
+
+    def _build_contexts(self, level: str, roles: tuple[str, ...]) -> Contexts:
+        codes = np.array([_ROLE_CODE[r] for r in roles], dtype=np.int8)
+        nm, ni = len(self.measure_ids), len(self.indicator_ids)
+        if level == "sentence":
+            keep_m = np.isin(self.s_role, codes) if roles else slice(None)
+            m_rep, m_unit, m_col = self.s_rep[keep_m], self.s_sent[keep_m], self.s_meas[keep_m]
+            base_o = self.o_sent
+        else:
+            keep_m = np.isin(self.m_role, codes) if roles else slice(None)
+            m_rep, m_unit, m_col = self.m_rep[keep_m], self.m_sec[keep_m], self.m_meas[keep_m]
+            base_o = self.o_sec
+        keep_o = np.isin(self.o_role, codes) if roles else slice(None)
+        o_rep, o_unit, o_col = self.o_rep[keep_o], base_o[keep_o], self.o_ind[keep_o]
+        if level == "report":
+            units = np.arange(self.n_reports, dtype=np.int64)
+            m_row, o_row = m_rep.astype(np.int64), o_rep.astype(np.int64)
+        else:
+            width = int(max(m_unit.max(initial=0), o_unit.max(initial=0))) + 2
+            m_key = m_rep.astype(np.int64) * width + (m_unit.astype(np.int64) + 1)
+            o_key = o_rep.astype(np.int64) * width + (o_unit.astype(np.int64) + 1)
+            keys = np.unique(np.concatenate([m_key, o_key]))
+            units = keys // width
+            m_row, o_row = np.searchsorted(keys, m_key), np.searchsorted(keys, o_key)
+        n = len(units)
+        return Contexts(level, units.astype(np.int64), _binary(m_row, m_col, (n, nm)), _binary(o_row, o_col, (n, ni)))
+
+    def report_measures(self, roles: tuple[str, ...] = ()) -> sparse.csr_matrix:
+        """Reports × measures (1: mentioned in a section of these roles)."""
+        return self.contexts("report", roles).measures
+
+
+def _prefix(code: str) -> str:
+    code = str(code)
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def _binary(rows: np.ndarray, cols: np.ndarray, shape) -> sparse.csr_matrix:
+    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape)
+    x.sum_duplicates()
+    x.data[:] = 1.0
+    return x
+
+
+# -- scan and cache --------------------------------------------------------------------------
+
+def fingerprint(store: GraphStore) -> tuple:
+    """A cheap summary that changes whenever a report is added, replaced or removed."""
+    out: list = []
+    for q in FINGERPRINT_QUERIES:
+        rows = store.read(q).rows
+        out.extend(rows[0] if rows else [None])
+    return tuple(out)
+
+
+def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
+    """Read the store once into an `Incidence`."""
+    inc = Incidence(fingerprint=fp)
+    reps = store.read(SCAN_REPORTS).rows
+    inc.report_ids = [r[0] for r in reps]
+    inc.year = np.array([int(r[1] or 0) for r in reps], dtype=np.int32)
+    inc.province = [r[2] or "" for r in reps]
+    inc.adcode = [str(r[3] or "") for r in reps]
+    inc.level = [r[4] or "" for r in reps]
+    inc.kind = [r[5] or "" for r in reps]
+    inc.title = [r[6] or "" for r in reps]
+    rix = {rid: i for i, rid in enumerate(inc.report_ids)}
+    for r in store.read(SCAN_JURISDICTIONS).rows:
+        inc.jurisdictions[str(r[0])] = dict(zip(("name", "level", "province", "city", "county"), r[1:]))
+    meas = store.read(SCAN_MEASURES).rows
+    inc.measure_ids = [r[0] for r in meas]
+    inc.measure_names = [r[1] or r[0] for r in meas]
+    inc.measure_domains = [r[2] or "" for r in meas]
+    mix = {m: i for i, m in enumerate(inc.measure_ids)}
+
+    ment = [r for r in store.read(SCAN_MENTIONS).rows if r[0] in rix and r[1] in mix]
+    inc.m_rep = np.array([rix[r[0]] for r in ment], dtype=np.int32)
+    inc.m_meas = np.array([mix[r[1]] for r in ment], dtype=np.int32)
+    inc.m_role = np.array([role_code(r[2]) for r in ment], dtype=np.int8)
+    inc.m_sec = np.array([-1 if r[3] is None else int(r[3]) for r in ment], dtype=np.int32)
+    inc.m_count = np.array([int(r[5] or 0) for r in ment], dtype=np.int32)
+    sents = [list(r[4] or []) for r in ment]
+    lens = np.array([len(s) for s in sents], dtype=np.int64)
+    inc.s_rep = np.repeat(inc.m_rep, lens)
+    inc.s_meas = np.repeat(inc.m_meas, lens)
+    inc.s_role = np.repeat(inc.m_role, lens)
+    inc.s_sent = np.array([int(x) for s in sents for x in s], dtype=np.int32)
+
+    outs = [r for r in store.read(SCAN_OUTCOMES).rows if r[0] in rix and r[1]]
+    inc.indicator_ids = sorted({r[1] for r in outs})
+    iix = {n: i for i, n in enumerate(inc.indicator_ids)}
+    inc.o_rep = np.array([rix[r[0]] for r in outs], dtype=np.int32)
+    inc.o_ind = np.array([iix[r[1]] for r in outs], dtype=np.int32)
+    inc.o_value = np.array([np.nan if r[2] is None else float(r[2]) for r in outs], dtype=np.float64)
+    inc.o_unit = [r[3] or "" for r in outs]
+    inc.o_target = np.array([bool(r[4]) for r in outs], dtype=bool)
+    inc.o_role = np.array([role_code(r[5]) for r in outs], dtype=np.int8)
+    inc.o_sec = np.array([-1 if r[6] is None else int(r[6]) for r in outs], dtype=np.int32)
+    # an outcome without a sentence id gets a unit of its own (negative, never shared)
+    inc.o_sent = np.array([int(r[7]) if r[7] is not None else -2 - i for i, r in enumerate(outs)], dtype=np.int64)
+    if len(inc.o_sent) and inc.o_sent.min() < 0:
+        # shift so that every sentence key is non-negative; measures' sentences shift alike
+        shift = -int(inc.o_sent.min())
+        inc.o_sent = inc.o_sent + shift
+        inc.s_sent = inc.s_sent.astype(np.int64) + shift
+    inc.o_meas = np.array([mix.get(r[8], -1) if r[8] else -1 for r in outs], dtype=np.int32)
+
+    prom = [r for r in store.read(SCAN_PROMOTES).rows if r[0] in rix]
+    inc.initiative_ids = sorted({r[1] for r in prom})
+    nix = {n: i for i, n in enumerate(inc.initiative_ids)}
+    inc.p_rep = np.array([rix[r[0]] for r in prom], dtype=np.int32)
+    inc.p_ini = np.array([nix[r[1]] for r in prom], dtype=np.int32)
+    inc.p_role = np.array([role_code(r[2]) for r in prom], dtype=np.int8)
+    for ini, mid in store.read(SCAN_INSTANCES).rows:
+        inc.initiative_measure.setdefault(ini, []).append(mid)
+    return inc
+
+
+_CACHE: "weakref.WeakKeyDictionary[GraphStore, Incidence]" = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+
+
+def get_incidence(store: GraphStore) -> Incidence:
+    """The store's incidence, rebuilt only when its fingerprint has changed."""
+    fp = fingerprint(store)
+    with _CACHE_LOCK:
+        inc = _CACHE.get(store)
+    if inc is not None and inc.fingerprint == fp:
+        return inc
+    inc = scan(store, fp)
+    with _CACHE_LOCK:
+        _CACHE[store] = inc
+    return inc
+
+
+def invalidate(store: GraphStore | None = None) -> None:
+    """Forget the cached incidence of one store (or of every store)."""
+    with _CACHE_LOCK:
+        if store is None:
+            _CACHE.clear()
+        else:
+            _CACHE.pop(store, None)

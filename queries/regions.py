@@ -1,0 +1,329 @@
+"""Region queries: the regions in the store, one region's profile, two regions side by side,
+regions alike by the measures they report, and how measures spread over years and provinces.
+
+A region is given by name (宁夏回族自治区, 银川市 …) or adcode (640000); with `rollup` (the
+default) it includes every jurisdiction under it, by adcode prefix. All counts are reports.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import numpy as np
+from scipy import sparse
+
+from govkg.errors import QueryError
+from graph.store import GraphStore, Table
+from queries.catalog import Param, register
+from queries.incidence import ROLES, Incidence, get_incidence, parse_roles
+from queries.stats import SMALL_SAMPLE, rnd, summary
+
+GRAINS = ("own", "province", "city", "county")
+PLAN_ROLES = ("plans", "targets")
+
+
+def _default_regions(inc: Incidence, k: int) -> list[str]:
+    """The k provinces with the most reports (ties: by adcode), as adcodes."""
+    c = Counter(a[:2] + "0000" for a in inc.adcode if a)
+    return [code for code, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+
+def _region_label(inc: Incidence, region: str) -> str:
+    if region.isdigit():
+        j = inc.jurisdictions.get(region.ljust(6, "0")[:6])
+        return j["name"] if j and j.get("name") else region
+    return region
+
+
+def _region_key(inc: Incidence, r: int, grain: str) -> str | None:
+    """Report r's region at a grain: its own jurisdiction, or its province / city / county."""
+    a = inc.adcode[r]
+    if not a:
+        return None
+    if grain == "own":
+        return a
+    if grain == "province":
+        return a[:2] + "0000"
+    level = inc.level[r]
+    if grain == "city":
+        return a[:4] + "00" if level in ("city", "county") and not a.endswith("0000") else None
+    return a if level == "county" else None
+
+
+def _grain(text: str) -> str:
+    g = (text or "own").strip()
+    if g not in GRAINS:
+        raise QueryError(f"unknown region grain {g!r}: choose own, province, city or county")
+    return g
+
+
+def _name(inc: Incidence, code: str) -> str:
+    j = inc.jurisdictions.get(code) or {}
+    return j.get("name") or code
+
+
+def _measure_names(inc: Incidence, idx, most: int = 8) -> str:
+    names = [inc.measure_names[i] for i in sorted(idx, key=lambda i: inc.measure_ids[i])]
+    extra = len(names) - most
+    return "、".join(names[:most]) + (f"…(+{extra})" if extra > 0 else "")
+
+
+@register("regions", "地区 Regions",
+          "jurisdictions in the store with their level, reports of their own and reports with everything under them")
+def regions(store: GraphStore) -> Table:
+    inc = get_incidence(store)
+    own = Counter(inc.adcode)
+    rows = []
+    for code in sorted(inc.jurisdictions):
+        j = inc.jurisdictions[code]
+        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
+        under = sum(n for a, n in own.items() if a and a.startswith(prefix))
+        rows.append([code, j.get("name"), j.get("level"), j.get("province"), own.get(code, 0), under])
+    return Table(["adcode", "name", "level", "province", "reports_own", "reports_with_descendants"], rows)
+
+
+def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], dict]:
+    """What the reports under the mask hold, keyed by (kind, item)."""
+    items: dict[tuple[str, str], dict] = {}
+
+    def add(kind, item, item_id, r, role=None, value=None, unit=""):
+        d = items.setdefault((kind, item_id), {"item": item, "reports": set(), "years": set(), "roles": set(),
+                                               "values": [], "unit": Counter()})
+        d["reports"].add(r)
+        if inc.year[r]:
+            d["years"].add(int(inc.year[r]))
+        if role is not None:
+            d["roles"].add(ROLES[role])
+        if value is not None:
+            d["values"].append(value)
+            d["unit"][unit] += 1
+
+    sel = np.flatnonzero(mask[inc.m_rep]) if len(inc.m_rep) else []
+    for k in sel:
+        r, m, role = int(inc.m_rep[k]), int(inc.m_meas[k]), int(inc.m_role[k])
+        kind = "plan" if ROLES[role] in PLAN_ROLES else "problem-measure" if ROLES[role] == "problems" else "measure"
+        add(kind, inc.measure_names[m], inc.measure_ids[m], r, role)
+    sel = np.flatnonzero(mask[inc.p_rep]) if len(inc.p_rep) else []
+    for k in sel:
+        r, i = int(inc.p_rep[k]), int(inc.p_ini[k])
+        add("initiative", inc.initiative_ids[i], inc.initiative_ids[i], r, int(inc.p_role[k]))
+    sel = np.flatnonzero(mask[inc.o_rep]) if len(inc.o_rep) else []
+    for k in sel:
+        r, i = int(inc.o_rep[k]), int(inc.o_ind[k])
+        name = inc.indicator_ids[i]
+        kind = "target" if inc.o_target[k] else "outcome"
+        add(kind, name, f"{name}\t{inc.o_unit[k]}", r, int(inc.o_role[k]), float(inc.o_value[k]), inc.o_unit[k])
+    return items
+
+
+KIND_ORDER = {"measure": 0, "initiative": 1, "outcome": 2, "problem-measure": 3, "problem": 4, "plan": 5, "target": 6}
+
+
+@register("region-profile", "地区画像 Region profile",
+          "one region's measures, initiatives, outcomes, problems, plans and targets (with everything under it)",
+          Param("region", str, "", "region name or adcode (empty: the province with the most reports)"),
+          Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
+          Param("rollup", bool, True, "include the jurisdictions under the region"),
+          Param("limit", int, 0, "most rows (0: all)"))
+def region_profile(store: GraphStore, region: str, years: str, rollup: bool, limit: int) -> Table:
+    inc = get_incidence(store)
+    cols = ["region", "scope_reports", "kind", "item_id", "item", "reports", "share", "years", "roles",
+            "n_values", "median", "min", "max", "unit", "small_sample"]
+    region = region or next(iter(_default_regions(inc, 1)), "")
+    if not region:
+        return Table(cols, [])
+    mask = inc.report_mask(region, years, rollup=rollup)
+    label = _region_label(inc, region)
+    total = int(mask.sum())
+    rows = []
+    for (kind, item_id), d in _profile_items(inc, mask).items():
+        n = len(d["reports"])
+        s = summary(d["values"])
+        unit = d["unit"].most_common(1)[0][0] if d["unit"] else ""
+        rows.append([label, total, kind, item_id.split("\t")[0], d["item"], n, rnd(n / total) if total else None,
+                     ",".join(map(str, sorted(d["years"]))), ",".join(sorted(d["roles"])), s["n"],
+                     rnd(s["median"]), rnd(s["min"]), rnd(s["max"]), unit, n < SMALL_SAMPLE])
+    rows += _problem_rows(store, inc, mask, label, total)
+    rows.sort(key=lambda r: (KIND_ORDER.get(r[2], 9), -r[5], r[3]))
+    truncated = bool(limit and len(rows) > limit)
+    return Table(cols, rows[:limit] if limit else rows, truncated)
+
+
+def _problem_rows(store: GraphStore, inc: Incidence, mask: np.ndarray, label: str, total: int) -> list[list]:
+    ids = [inc.report_ids[r] for r in np.flatnonzero(mask)]
+    if not ids:
+        return []
+    t = store.read("MATCH (p:Problem) WHERE p.report IN $ids RETURN p.id AS id, p.report AS report, p.text AS text "
+                   "ORDER BY id", {"ids": ids})
+    rix = {rid: i for i, rid in enumerate(inc.report_ids)}
+    out = []
+    for pid, rid, text in t.rows:
+        y = int(inc.year[rix[rid]]) if rid in rix and inc.year[rix[rid]] else ""
+        out.append([label, total, "problem", pid, text, 1, rnd(1 / total), str(y), "problems", 0,
+                    None, None, None, "", True])
+    return out
+
+
+@register("region-compare", "地区对比 Region comparison",
+          "two regions side by side: which measures, initiatives and indicators each reports, and their values",
+          Param("region_a", str, "", "first region, name or adcode (empty: the province with the most reports)"),
+          Param("region_b", str, "", "second region (empty: the province with the next most reports)"),
+          Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
+          Param("rollup", bool, True, "include the jurisdictions under each region"),
+          Param("only", str, "", "only rows that are: both | a | b (empty: all)"))
+def region_compare(store: GraphStore, region_a: str, region_b: str, years: str, rollup: bool, only: str) -> Table:
+    inc = get_incidence(store)
+    cols = ["kind", "item_id", "item", "in", "region_a", "a_reports", "a_total", "a_share", "a_median",
+            "region_b", "b_reports", "b_total", "b_share", "b_median", "unit", "small_sample"]
+    defaults = _default_regions(inc, 2)
+    region_a = region_a or (defaults[0] if defaults else "")
+    region_b = region_b or (defaults[1] if len(defaults) > 1 else "")
+    if not region_a or not region_b:
+        return Table(cols, [])
+    if only not in ("", "both", "a", "b"):
+        raise QueryError(f"only={only!r}: choose both, a or b (or leave empty)")
+    ma, mb = inc.report_mask(region_a, years, rollup), inc.report_mask(region_b, years, rollup)
+    la, lb = _region_label(inc, region_a), _region_label(inc, region_b)
+    ta, tb = int(ma.sum()), int(mb.sum())
+    ia, ib = _profile_items(inc, ma), _profile_items(inc, mb)
+    rows = []
+    for key in sorted(set(ia) | set(ib), key=lambda k: (KIND_ORDER.get(k[0], 9), k[1])):
+        da, db = ia.get(key), ib.get(key)
+        where = "both" if da and db else "a" if da else "b"
+        if only and where != only:
+            continue
+        na, nb = len(da["reports"]) if da else 0, len(db["reports"]) if db else 0
+        sa, sb = summary(da["values"] if da else []), summary(db["values"] if db else [])
+        unit = next((d["unit"].most_common(1)[0][0] for d in (da, db) if d and d["unit"]), "")
+        rows.append([key[0], key[1].split("\t")[0], (da or db)["item"], where, la, na, ta,
+                     rnd(na / ta) if ta else None, rnd(sa["median"]), lb, nb, tb, rnd(nb / tb) if tb else None,
+                     rnd(sb["median"]), unit, min(ta, tb) < SMALL_SAMPLE])
+    return Table(cols, rows)
+
+
+def _group_matrix(keys: list) -> tuple[list, sparse.csr_matrix]:
+    """Distinct non-None keys (sorted) and the groups × reports 0/1 matrix."""
+    names = sorted({k for k in keys if k is not None})
+    ix = {k: i for i, k in enumerate(names)}
+    pairs = [(ix[k], r) for r, k in enumerate(keys) if k is not None]
+    rows = np.array([p[0] for p in pairs], dtype=np.int64)
+    cols = np.array([p[1] for p in pairs], dtype=np.int64)
+    g = sparse.csr_matrix((np.ones(len(pairs), dtype=np.float32), (rows, cols)), shape=(len(names), len(keys)))
+    return names, g
+
+
+@register("similar-regions", "相似地区 Similar regions",
+          "pairs of regions by the Jaccard similarity of the measures their reports mention, with what differs",
+          Param("region", str, "", "only pairs with this region, name or adcode (empty: all pairs)"),
+          Param("grain", str, "own", "region of a report: own jurisdiction | province | city | county"),
+          Param("role", str, "", "section roles counted (comma list; empty: all)"),
+          Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
+          Param("min_shared", int, 1, "only pairs sharing at least this many measures"),
+          Param("limit", int, 100, "most rows (0: all)"))
+def similar_regions(store: GraphStore, region: str, grain: str, role: str, years: str, min_shared: int,
+                    limit: int) -> Table:
+    inc = get_incidence(store)
+    cols = ["region_a", "adcode_a", "region_b", "adcode_b", "jaccard", "shared", "a_measures", "b_measures",
+            "union", "a_reports", "b_reports", "shared_measures", "only_a", "only_b", "small_sample"]
+    grain = _grain(grain)
+    mask = inc.report_mask("", years)
+    keys = [(_region_key(inc, r, grain) if mask is None or mask[r] else None) for r in range(inc.n_reports)]
+    names, g = _group_matrix(keys)
+    if len(names) < 2:
+        return Table(cols, [])
+    x = inc.report_measures(parse_roles(role))
+    b = (g @ x).tocsr()
+    b.data[:] = 1.0
+    nrep = np.asarray(g.sum(axis=1)).ravel().astype(int)
+    size = np.asarray(b.sum(axis=1)).ravel().astype(int)
+    inter = (b @ b.T).tocoo()
+    keep = (inter.row < inter.col) & (inter.data >= max(1, min_shared))
+    ra, rb, shared = inter.row[keep], inter.col[keep], inter.data[keep].astype(int)
+    if region:
+        prefixes = inc.region_prefixes(region)
+        hit = np.array([any(n.startswith(p) for p in prefixes) for n in names], dtype=bool)
+        sel = hit[ra] | hit[rb]
+        ra, rb, shared = ra[sel], rb[sel], shared[sel]
+    union = size[ra] + size[rb] - shared
+    jac = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
+    order = np.lexsort((rb, ra, -shared, -jac))
+    truncated = bool(limit and len(order) > limit)
+    if limit:
+        order = order[:limit]
+    rows = []
+    for k in order:
+        i, j = int(ra[k]), int(rb[k])
+        sa, sb = set(b[i].indices.tolist()), set(b[j].indices.tolist())
+        rows.append([_name(inc, names[i]), names[i], _name(inc, names[j]), names[j], rnd(jac[k]), int(shared[k]),
+                     int(size[i]), int(size[j]), int(union[k]), int(nrep[i]), int(nrep[j]),
+                     _measure_names(inc, sa & sb), _measure_names(inc, sa - sb), _measure_names(inc, sb - sa),
+                     bool(union[k] < SMALL_SAMPLE)])
+    return Table(cols, rows, truncated)
+
+
+@register("adoption-over-time", "措施采用趋势 Adoption over time",
+          "reports mentioning a measure per year and province, out of all reports of that year and province",
+          Param("measure", str, "", "measure id, name or part of a name (empty: every measure)"),
+          Param("role", str, "", "section roles counted (comma list; empty: all)"),
+          Param("region", str, "", "region name or adcode, with everything under it (empty: all)"),
+          Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
+          Param("limit", int, 1000, "most rows (0: all)"))
+def adoption_over_time(store: GraphStore, measure: str, role: str, region: str, years: str, limit: int) -> Table:
+    inc = get_incidence(store)
+    cols = ["measure_id", "measure", "year", "province", "reports", "reports_total", "share", "small_sample"]
+    mask = inc.report_mask(region, years)
+    keys = [((int(inc.year[r]), inc.province[r]) if (mask is None or mask[r]) and inc.year[r] else None)
+            for r in range(inc.n_reports)]
+    groups, g = _group_matrix(keys)
+    x = inc.report_measures(parse_roles(role))
+    sel = inc.resolve_measures(measure) if measure else None
+    if sel is not None:
+        x = x[:, sel] if sel else x[:, []]
+    counts = (g @ x).tocoo()
+    totals = np.asarray(g.sum(axis=1)).ravel().astype(int)
+    ids = sel if sel is not None else list(range(len(inc.measure_ids)))
+    rows = []
+    for gi, mj, n in zip(counts.row, counts.col, counts.data):
+        if n <= 0:
+            continue
+        m = ids[mj]
+        year, prov = groups[gi]
+        tot = int(totals[gi])
+        rows.append([inc.measure_ids[m], inc.measure_names[m], year, prov or "(unknown)", int(n), tot,
+                     rnd(n / tot), tot < SMALL_SAMPLE])
+    rows.sort(key=lambda r: (r[0], r[2], r[3]))
+    truncated = bool(limit and len(rows) > limit)
+    return Table(cols, rows[:limit] if limit else rows, truncated)
+
+
+@register("adoption-first-seen", "措施首见 First year seen",
+          "for each region and measure, the first year a report of the region mentions it",
+          Param("measure", str, "", "measure id, name or part of a name (empty: every measure)"),
+          Param("grain", str, "own", "region of a report: own jurisdiction | province | city | county"),
+          Param("role", str, "", "section roles counted (comma list; empty: all)"),
+          Param("region", str, "", "region name or adcode, with everything under it (empty: all)"),
+          Param("limit", int, 1000, "most rows (0: all)"))
+def adoption_first_seen(store: GraphStore, measure: str, grain: str, role: str, region: str, limit: int) -> Table:
+    inc = get_incidence(store)
+    cols = ["measure_id", "measure", "region", "adcode", "first_year", "first_report", "reports", "years"]
+    grain = _grain(grain)
+    mask = inc.report_mask(region, "")
+    x = inc.report_measures(parse_roles(role)).tocsc()
+    sel = inc.resolve_measures(measure) if measure else range(len(inc.measure_ids))
+    keys = [_region_key(inc, r, grain) for r in range(inc.n_reports)]
+    rows = []
+    for m in sel:
+        reps = x.indices[x.indptr[m]:x.indptr[m + 1]]
+        by_region: dict[str, list[int]] = defaultdict(list)
+        for r in reps:
+            if (mask is None or mask[r]) and keys[r] is not None:
+                by_region[keys[r]].append(int(r))
+        for code, rs in by_region.items():
+            dated = [r for r in rs if inc.year[r]]
+            first = min(dated, key=lambda r: (inc.year[r], inc.report_ids[r])) if dated else None
+            rows.append([inc.measure_ids[m], inc.measure_names[m], _name(inc, code), code,
+                         int(inc.year[first]) if first is not None else None,
+                         inc.report_ids[first] if first is not None else None, len(rs), inc.years_of(rs)])
+    rows.sort(key=lambda r: (r[0], r[4] or 9999, r[3]))
+    truncated = bool(limit and len(rows) > limit)
+    return Table(cols, rows[:limit] if limit else rows, truncated)
+
