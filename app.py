@@ -1,19 +1,50 @@
-"""govkg Streamlit app: the entry file builds the navigation; each page is its own file in pages/."""
+"""govkg Streamlit app: the entry file sets up session state, the shared sidebar and the navigation.
+
+Each page is its own file in pages/; the sidebar's filters (region, years) stay put across
+pages because their widgets live here. Run with `govkg app` or `streamlit run app.py`.
+"""
 from __future__ import annotations
 
 import streamlit as st
 
 st.set_page_config(page_title="govkg 法治政府知识图谱", page_icon="⚖️", layout="wide")
 
-from pages.common import get_store, store_error  # noqa: E402
+from pages.common import (  # noqa: E402
+    get_store, init_state, region_label, region_options, report_years, store_error,
+)
 
-pages = [
+init_state()
+
+PAGES = [
     st.Page("pages/overview.py", title="概览 Overview", icon="📊", default=True),
     st.Page("pages/measures.py", title="措施 Measures", icon="🧩"),
+    st.Page("pages/cooccurrence.py", title="共现 Co-occurrence", icon="🔥"),
+    st.Page("pages/regions.py", title="地区 Regions", icon="🗺️"),
+    st.Page("pages/explorer.py", title="图谱探索 Graph explorer", icon="🕸️"),
+    st.Page("pages/console.py", title="查询 Query console", icon="⌨️"),
+    st.Page("pages/export.py", title="导出 Export", icon="📦"),
+    st.Page("pages/upload.py", title="上传 Upload", icon="📤"),
+    st.Page("pages/curation.py", title="校正 Curation", icon="✏️"),
 ]
-nav = st.navigation(pages)
+nav = st.navigation(PAGES)
+
 with st.sidebar:
     st.caption("govkg · 法治政府建设知识图谱")
     if store_error() is None:
         st.caption(get_store().describe())
+        st.subheader("筛选 Filters")
+        options = [""] + region_options()
+        if st.session_state["region"] not in options:
+            st.session_state["region"] = ""
+        st.selectbox("地区 Region", options, format_func=region_label, key="region")
+        st.checkbox("包括下级地区 Include sub-regions", key="subregions")
+        years = [str(y) for y in report_years()]  # strings: AppTest round-trips them faithfully
+        if len(years) > 1:
+            chosen = st.session_state["years"]
+            if len(chosen) != 2 or chosen[0] not in years or chosen[1] not in years:
+                st.session_state["years"] = (years[0], years[-1])
+            st.select_slider("年份 Years", options=years, key="years")
+        elif years:
+            st.caption(f"年份 Year: {years[0]}")
+
 nav.run()

@@ -1,9 +1,132 @@
+"""Measures: the taxonomy (domain → measure → parts) and, for one measure, where, when and how it is reported."""
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from pages.common import cached_query, require_store
+from pages.common import (
+    SCOPE, corrected_values, jurisdictions, read, rejected_targets, require_store, role_label, scope_params,
+    scope_text,
+)
 
 st.title("措施 Measures")
+
+
+def taxonomy() -> pd.DataFrame:
+    """Every measure with its domain, parent measure and how often the scoped reports mention it."""
+    ms = read("MATCH (m:Measure) OPTIONAL MATCH (m)-[:IN_DOMAIN]->(d:Domain) "
+              "RETURN m.id AS id, m.name AS measure, d.id AS domain_id, d.name AS domain, "
+              "m.in_taxonomy AS in_taxonomy ORDER BY id")
+    parts = read("MATCH (a:Measure)-[:PART_OF]->(b:Measure) RETURN a.id AS id, b.id AS parent")
+    used = read(f"MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE {SCOPE} "
+                "RETURN m.id AS id, count(DISTINCT r) AS reports, sum(e.count) AS mentions", **scope_params())
+    df = ms.merge(parts, on="id", how="left").merge(used, on="id", how="left")
+    df["parent"] = df["parent"].fillna("")
+    df["reports"] = df["reports"].fillna(0).astype(int)
+    df["mentions"] = df["mentions"].fillna(0).astype(int)
+    return df
+
+
 if require_store():
-    min_reports = st.slider("至少出现于几份报告 Minimum reports", 0, 10, 1)
-    st.dataframe(cached_query("measures", (("min_reports", min_reports),)), hide_index=True,
-                 use_container_width=True)
+    st.caption(scope_text())
+    tax = taxonomy()
+    names = dict(zip(tax["id"], tax["measure"]))
+
+    st.subheader("分类体系 Taxonomy: 领域 domain → 措施 measure → 子措施 parts")
+    only_used = st.toggle("只看被提及的措施 Only measures the reports mention", value=False)
+    view = tax[tax["reports"] > 0] if only_used else tax
+    for (dom_id, dom), group in view.groupby(["domain_id", "domain"], sort=True):
+        with st.expander(f"{dom_id} {dom} — {len(group)} 项措施 measures, "
+                         f"{int(group['reports'].gt(0).sum())} 项被提及 mentioned"):
+            rows = []
+            top = group[group["parent"] == ""]
+            for _, m in top.iterrows():
+                rows.append({"措施 measure": f"{m['id']} {m['measure']}", "报告 reports": m["reports"],
+                             "提及 mentions": m["mentions"]})
+                for _, p in group[group["parent"] == m["id"]].iterrows():
+                    rows.append({"措施 measure": f"　└ {p['id']} {p['measure']}", "报告 reports": p["reports"],
+                                 "提及 mentions": p["mentions"]})
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+    st.subheader("措施详情 One measure")
+    mentioned = tax.sort_values(["reports", "id"], ascending=[False, True])
+    options = list(mentioned["id"])
+    if st.session_state.get("measure") not in options:
+        st.session_state["measure"] = "M50" if "M50" in options else options[0]
+    mid = st.selectbox("措施 Measure", options, key="measure",
+                       format_func=lambda i: f"{i} {names.get(i, '')} ({int(tax.loc[tax['id'] == i, 'reports'].iloc[0])})")
+    children = list(tax.loc[tax["parent"] == mid, "id"])
+    with_parts = st.checkbox(f"包括子措施 Include its parts ({len(children)})", value=True,
+                             disabled=not children)
+    ids = [mid] + (children if with_parts else [])
+    params = dict(scope_params(), ids=ids)
+
+    mentions = read(
+        f"MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids AND {SCOPE} "
+        "RETURN r.id AS report, r.title AS title, r.year AS year, r.jurisdiction AS adcode, m.id AS measure_id, "
+        "m.name AS measure, e.role AS role, e.section AS section, e.count AS count, e.surface AS surface, "
+        "e.evidence AS evidence ORDER BY year, report, section", **params)
+    js = jurisdictions()
+    region_names = dict(zip(js["id"], js["name"]))
+    rejected = rejected_targets()
+    if not mentions.empty:
+        mentions["region"] = mentions["adcode"].map(lambda c: region_names.get(c, c))
+        mentions["curation"] = [("✗ 已标记错误 marked wrong" if (r, f"measure:{m}") in rejected else "")
+                                for r, m in zip(mentions["report"], mentions["measure_id"])]
+        mentions["role"] = mentions["role"].map(role_label)
+    valid = mentions[mentions["curation"] == ""] if not mentions.empty else mentions
+
+    c = st.columns(4)
+    c[0].metric("报告 Reports", valid["report"].nunique() if len(valid) else 0)
+    c[1].metric("地区 Regions", valid["adcode"].nunique() if len(valid) else 0)
+    c[2].metric("年份 Years", valid["year"].nunique() if len(valid) else 0)
+    c[3].metric("提及 Mentions", int(valid["count"].sum()) if len(valid) else 0)
+    if mentions.empty:
+        st.info(f"范围内没有报告提及 No report in scope mentions {names.get(mid, mid)}.")
+    else:
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**地区与年份 Regions and years**")
+            by_region = (valid.groupby(["region", "year"]).agg(reports=("report", "nunique"), mentions=("count", "sum"))
+                         .reset_index())
+            st.dataframe(by_region, hide_index=True, width="stretch")
+        with right:
+            st.markdown("**章节角色 Section roles**")
+            roles = valid.groupby("role").agg(mentions=("count", "sum")).reset_index()
+            st.altair_chart(alt.Chart(roles).mark_bar().encode(
+                x=alt.X("mentions:Q", title="提及 mentions"), y=alt.Y("role:N", title=None, sort="-x"),
+                tooltip=["role", "mentions"]).properties(height=160), width="stretch")
+
+    ind = read(
+        f"MATCH (r:Report)-[:REPORTS]->(o:Outcome)-[:QUANTIFIES]->(m:Measure) WHERE m.id IN $ids AND {SCOPE} "
+        "MATCH (o)-[:MEASURES]->(i:Indicator) "
+        "RETURN i.name AS indicator, o.id AS outcome, o.value AS value, o.unit AS unit, o.is_target AS is_target, "
+        "r.year AS year, r.id AS report, o.sentence AS sentence ORDER BY indicator, year", **params)
+    ini = read(
+        f"MATCH (r:Report)-[p:PROMOTES]->(i:Initiative)-[:INSTANCE_OF]->(m:Measure) WHERE m.id IN $ids AND {SCOPE} "
+        "RETURN i.name AS initiative, count(DISTINCT r) AS reports, collect(DISTINCT r.jurisdiction) AS adcodes "
+        "ORDER BY reports DESC, initiative", **params)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**相关指标 Related indicators**")
+        if ind.empty:
+            st.caption("没有量化该措施的成效 No outcome quantifies this measure in scope.")
+        else:
+            fixed = corrected_values()
+            ind["value"] = [(f"{v} → {fixed[o][1]} (已更正 corrected)" if o in fixed and fixed[o][0] == "value"
+                             else v) for o, v in zip(ind["outcome"], ind["value"])]
+            ind["target"] = ind["is_target"].map(lambda t: "目标 target" if t else "结果 result")
+            st.dataframe(ind[["indicator", "value", "unit", "target", "year", "report"]], hide_index=True,
+                         width="stretch")
+    with right:
+        st.markdown("**地方品牌 Initiatives**")
+        if ini.empty:
+            st.caption("没有归入该措施的地方品牌 No initiative is an instance of this measure in scope.")
+        else:
+            ini["regions"] = ini["adcodes"].map(lambda cs: "、".join(region_names.get(c, c) for c in cs if c))
+            st.dataframe(ini[["initiative", "reports", "regions"]], hide_index=True, width="stretch")
+
+    if not mentions.empty:
+        st.markdown("**证据句 Evidence sentences**")
+        st.dataframe(mentions[["region", "year", "measure", "role", "evidence", "surface", "curation", "report"]],
+                     hide_index=True, width="stretch",
+                     column_config={"evidence": st.column_config.TextColumn("证据 evidence", width="large")})
