@@ -1,40 +1,177 @@
-"""Agencies named in a report: lead/responsible/supporting units in plans, named actors elsewhere."""
+"""Agencies named in a report: lead/responsible/supporting units in plans, named actors elsewhere.
+
+Plans close each task with the units that carry it out (牵头单位：区委编办、司法局 / 责任单位：各有关
+部门); those units are linked to the measures named in the task they close — the text between the
+previous unit list (or the task's heading) and this one. Elsewhere agencies are actors: a body of
+the report's own region named by its level (区委, 县政府, 区司法局, 蕉城区人民法院). An actor
+written as leading a piece of work (由区司法局牵头) is a lead for the measures of that sentence.
+"""
 from __future__ import annotations
 
 import bisect
 import re
 
 from ingest.clean import Sentence
-from ingest.records import AgencyLink, Evidence, MeasureMention
+from ingest.records import AgencyLink, Evidence, Jurisdiction, MeasureMention
 
-_UNIT_LIST = re.compile(r"(牵头单位|责任单位|配合单位|牵头部门|责任部门|配合部门)\s*[:：]\s*([^\n。；;]{1,200})")
-_ROLE = {"牵头": "lead", "责任": "responsible", "配合": "support"}
-_SPLIT = re.compile(r"[、，,及和/\s]+")
+_UNIT_LIST = re.compile(
+    r"(牵头单位|责任单位|配合单位|协办单位|参与单位|牵头部门|责任部门|配合部门|协办部门|主责单位|主责部门)\s*[:：]\s*"
+    r"([^\n。；;]{1,200})")
+_ROLE = {"牵头": "lead", "主责": "lead", "责任": "responsible", "配合": "support", "协办": "support", "参与": "support"}
+_SPLIT = re.compile(r"[、，,；;/\s]+")
+_AND = re.compile(r"[和及与]")
+_ORGAN_END = re.compile(r"(?:局|厅|委|办|部|院|所|股|中心|委员会|办公室|领导小组|小组|政府|人大|政协|党校|法院|检察院|"
+                        r"纪委监委|分局|管委会|街道|镇|乡|队|站|机构|单位|部门)(?:[(（][^()（）]{1,6}[)）])?$")
+_TRAILING = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?|牵头|负责|配合)$")
+_TASK_LEVELS = (
+    re.compile(r"^[ \t]*(?:\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])", re.M),
+    re.compile(r"^[ \t]*(?:[(（]\d{1,2}[)）]|[一二三四五六七八九十]是)", re.M),
+)
+TASK_WINDOW = 1500  # a task is at most this long; beyond it the unit list has lost its task
+
+# Bodies of the report's own region, named by level: 区委, 县政府, 市司法局, 自治区人大常委会 …
+_LEVEL = r"(?:自治区|省|市|区|县|州|旗|盟|镇|乡)"
+_INSTITUTIONS = ["党委", "委", "委员会", "委常委会", "人民政府", "政府", "政府办公室", "政府办公厅", "人大常委会", "人大",
+                 "政协", "纪委监委", "纪委", "人民法院", "法院", "人民检察院", "检察院", "委党校", "党校", "委组织部",
+                 "委宣传部", "委统战部", "委政法委", "委编办", "委依法治[区县市省州旗]办", "依法治[区县市省州旗]办",
+                 "委全面依法治[区县市省州旗]委员会办公室", "委全面依法治[区县市省州旗]委员会", "委依法治[区县市省州旗]委员会"]
+# Longest first: the regex alternation takes the first that matches (区委编办 before 区委).
+_INSTITUTION = "(?:" + "|".join(sorted(_INSTITUTIONS, key=lambda s: -len(re.sub(r"\[[^]]*\]", "x", s)))) + ")"
+_DEPARTMENT = r"[\u4e00-\u9fff]{1,9}?(?:局|厅|中心|委员会|领导小组|办公室)"
+# Words that end in a level character but name no agency: 我区, 全县, 城市, 社区, 治区, 开发区 ….
+_NOT_BEFORE = set("我全本各该两辖城地社街园山景片小治市郊新老库矿林牧灾试校营专政选省外跨镇乡村集家下上都超股发特边港湾区县州"
+                  "分跨入出返回一二三四五六七八九十两几多")
+_BAD_CORE = re.compile(r"[各的了是在为对将把等及或并向从于以被让给要也都就与更最已曾其这那些个项次年月日]|大局|格局|布局|全局|当局|开局|新局|"
+                       r"大厅|展厅|餐厅")
 
 
-def find_agencies(view: str, text: str, sentences: list[Sentence],
-                  measures: list[MeasureMention]) -> list[AgencyLink]:
+def find_agencies(view: str, text: str, sentences: list[Sentence], measures: list[MeasureMention],
+                  jurisdiction: Jurisdiction | None = None) -> list[AgencyLink]:
+    """Unit lists of plans (lead/responsible/support) and named actors, each with where it was read."""
     sent_starts = [s.start for s in sentences]
+    mention_starts = sorted((ev.start, mm.id) for mm in measures if mm.id for ev in mm.mentions)
     links: dict[tuple[str, str], AgencyLink] = {}
+
+    def add(name: str, role: str, start: int, end: int, mids: list[str]) -> None:
+        si = max(0, bisect.bisect_right(sent_starts, start) - 1)
+        sent = sentences[si] if sentences else Sentence(0, start, end)
+        link = links.setdefault((name, role), AgencyLink(
+            name=name, role=role,
+            where=Evidence(sentence=text[sent.start:sent.end], start=start, end=end, sentence_id=sent.id)))
+        for mid in mids:
+            if mid not in link.measures:
+                link.measures.append(mid)
+
+    # 1. Unit lists. Consecutive lists (牵头单位… / 责任单位…) close the same task.
+    prev_block_end = 0
+    task_start = 0
+    last_end = -1
     for m in _UNIT_LIST.finditer(view):
+        if last_end < 0 or view[last_end:m.start()].strip():
+            task_start = _task_start(view, prev_block_end, m.start())
+        last_end = m.end()
+        prev_block_end = m.end()
+        i = bisect.bisect_left(mention_starts, (task_start, ""))
+        near: list[str] = []
+        for start, mid in mention_starts[i:]:
+            if start >= m.start():
+                break
+            if mid not in near:
+                near.append(mid)
         role = _ROLE[m.group(1)[:2]]
-        si = max(0, bisect.bisect_right(sent_starts, m.start()) - 1)
-        sent = sentences[si] if sentences else Sentence(0, m.start(), m.end())
-        # The measures of the task this unit list closes: those mentioned in the text just before it.
-        window_start = max(0, m.start() - 300)
-        near = sorted({mm.id for mm in measures if mm.id
-                       for ev in mm.mentions if window_start <= ev.start < m.start()})
-        pos = m.start(2)
-        for part in _SPLIT.split(m.group(2)):
-            name = part.strip("()（）")
-            idx = view.find(part, pos)
-            pos = idx + len(part) if idx >= 0 else pos
-            if 2 <= len(name) <= 30:
-                link = links.setdefault((name, role), AgencyLink(
-                    name=name, role=role,
-                    where=Evidence(sentence=text[sent.start:sent.end], start=max(idx, 0),
-                                   end=max(idx, 0) + len(part), sentence_id=sent.id)))
-                for mid in near:
-                    if mid not in link.measures:
-                        link.measures.append(mid)
+        for name, start, end in split_units(m.group(2), m.start(2)):
+            add(name, role, start, end, near)
+
+    # 2. Actors named elsewhere; "由X牵头" makes X a lead for the measures of its sentence.
+    for name, start, end in find_actors(view, jurisdiction):
+        if any(lk.where and lk.where.start <= start < lk.where.end for lk in links.values()):
+            continue
+        after = view[end:end + 6]
+        if re.match(r"\s*(?:牵头|负责牵头|为牵头单位)", after):
+            si = max(0, bisect.bisect_right(sent_starts, start) - 1)
+            sent = sentences[si] if sentences else Sentence(0, start, end)
+            mids = []
+            for s0, mid in mention_starts:
+                if sent.start <= s0 < sent.end and mid not in mids:
+                    mids.append(mid)
+            add(name, "lead", start, end, mids)
+        elif not any(k[0] == name for k in links):
+            add(name, "actor", start, end, [])
     return list(links.values())
+
+
+def _task_start(view: str, prev_end: int, list_start: int) -> int:
+    """Where the task closed by a unit list begins.
+
+    After the previous unit list and within a window: at the last task number (1. / 一、 / (一))
+    before the list; the numbered points inside a task ((1) / 一是) only where there is none."""
+    start = max(prev_end, list_start - TASK_WINDOW)
+    for pat in _TASK_LEVELS:
+        found = [m.start() for m in pat.finditer(view, start, list_start)]
+        if found:
+            return found[-1]
+    return start
+
+
+def split_units(value: str, offset: int) -> list[tuple[str, int, int]]:
+    """Unit names in a list (区委编办、司法局，各镇(街)及财政局等部门) with their spans."""
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for part in _SPLIT.split(value):
+        if not part:
+            continue
+        idx = value.find(part, pos)
+        pos = idx + len(part)
+        pieces = [part]
+        # 司法局和财政局 is two units; 发展和改革局 is one: split at 和/及 only between two organ names.
+        for m in _AND.finditer(part):
+            left, right = part[:m.start()], part[m.end():]
+            if _ORGAN_END.search(_TRAILING.sub("", left)) and _ORGAN_END.search(_TRAILING.sub("", right)):
+                pieces = [left, right]
+                break
+        sub = idx
+        for piece in pieces:
+            j = value.find(piece, sub)
+            sub = j + len(piece)
+            name = _clean_unit(piece)
+            if name:
+                k = value.find(name, j)
+                out.append((name, offset + k, offset + k + len(name)))
+    return out
+
+
+def _clean_unit(piece: str) -> str | None:
+    name = _TRAILING.sub("", piece.strip())
+    name = name.strip("：:。")
+    # Keep balanced brackets (各镇(街)); drop a stray one.
+    if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
+        name = name.strip("()（）")
+    return name if 2 <= len(name) <= 30 else None
+
+
+def _region_prefixes(jurisdiction: Jurisdiction | None) -> list[str]:
+    names = []
+    if jurisdiction:
+        for n in (jurisdiction.county, jurisdiction.city, jurisdiction.province):
+            if n:
+                names.append(n)
+    return sorted(set(names), key=len, reverse=True)
+
+
+def find_actors(view: str, jurisdiction: Jurisdiction | None = None) -> list[tuple[str, int, int]]:
+    """Bodies named by their level (区委, 县政府, 区司法局) or by the report's region (蕉城区人民法院)."""
+    regions = "|".join(map(re.escape, _region_prefixes(jurisdiction)))
+    prefix = rf"(?:{regions}|中共{_LEVEL}?|{_LEVEL})" if regions else rf"(?:中共{_LEVEL}?|{_LEVEL})"
+    pat = re.compile(rf"{prefix}(?:{_INSTITUTION}|{_DEPARTMENT})")
+    out: list[tuple[str, int, int]] = []
+    for m in pat.finditer(view):
+        start, name = m.start(), m.group()
+        prev = view[start - 1] if start else " "
+        if prev in _NOT_BEFORE and not (regions and re.match(regions, name)):
+            continue
+        core = re.sub(rf"^(?:{regions}|中共)?" if regions else r"^(?:中共)?", "", name)
+        core = re.sub(rf"^{_LEVEL}", "", core)
+        if _BAD_CORE.search(core) or len(name) > 16:
+            continue
+        out.append((name, start, m.end()))
+    return out

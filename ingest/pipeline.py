@@ -37,7 +37,7 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
     measures = find_measures(view, text, sentences, sections, taxonomy)
     outcomes = find_outcomes(view, text, sentences, sections, measures, kind)
     initiatives = find_initiatives(view, text, sentences, sections, measures, taxonomy)
-    links = find_agencies(view, text, sentences, measures)
+    links = find_agencies(view, text, sentences, measures, jurisdiction=meta.jurisdiction)
     problems = find_problems(view, text, sentences, sections, measures)
     return ReportRecord(
         doc=doc.doc, source=doc.source, content_hash=doc.content_hash, encoding=doc.encoding,
