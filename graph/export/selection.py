@@ -279,6 +279,9 @@ def _region(store: GraphStore, region: str) -> tuple[str, str, str]:
     """(adcode, name, prefix) of a jurisdiction named by adcode or exact name."""
     t = store.read("MATCH (j:Jurisdiction) WHERE j.id = $r OR j.name = $r "
                    "RETURN j.id AS id, j.name AS name, j.level AS level ORDER BY id", {"r": str(region).strip()})
+    if not t.rows:  # a short name (宁夏, 宁德): accept it when it starts exactly one region's name
+        t = store.read("MATCH (j:Jurisdiction) WHERE j.name STARTS WITH $r "
+                       "RETURN j.id AS id, j.name AS name, j.level AS level ORDER BY id", {"r": str(region).strip()})
     if not t.rows:
         raise SelectionError(f"no region {region!r} in the store: give an adcode or the exact name "
                              "(`govkg query --cypher \"MATCH (j:Jurisdiction) RETURN j.id, j.name\"` lists them)")
