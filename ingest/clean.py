@@ -59,31 +59,74 @@ def mask_debris(view: str) -> str:
 
 def clean_text(text: str) -> str:
     """Decoded text → the document text kept as original: line endings unified, NULs dropped."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return (text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\ufeff", "")
+            .replace("\f", "\n"))
+
+
+# Where government CMSs put the article body (TRS, Hanweb, Founder and hand-made pages).
+_CONTENT_SELECTORS = ("#zoom", "#Zoom", ".TRS_Editor", ".TRS_UEDITOR", "#UCAP-CONTENT", ".pages_content", ".article",
+                      "article", ".article-content", ".content", "#content", ".detail", ".view", ".news_content",
+                      ".wz_content", ".main-txt", ".con", ".text", "#text", ".zw", "#zw")
+_PAGE_FACT = re.compile(r"(?:发布时间|发表时间|发布日期|成文日期|生成日期|来源|信息来源|文\s*号|发文字号|发文机关|发布机构|"
+                        r"索\s*引\s*号|标\s*题)\s*[:：]?")
+_BLOCKS = "p, div, br, li, h1, h2, h3, h4, h5, h6, tr, table, section, article, td, dd, dt"
+
+
+def _cjk(s: str) -> int:
+    return sum(1 for c in s if "\u4e00" <= c <= "\u9fff")
+
+
+def _node_text(node) -> str:
+    for child in node.css(_BLOCKS):
+        child.insert_after("\n")
+    text = node.text(separator="", strip=False)
+    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", ln).strip() for ln in text.splitlines()]
+    return "\n".join(ln for ln in lines if ln)
 
 
 def html_to_text(html: str, path=None) -> str:
-    """Body text of a government web page: scripts, styles, navigation, headers and footers dropped."""
-    from selectolax.parser import HTMLParser
+    """Body text of a government web page: scripts, styles, navigation, headers and footers dropped.
+
+    Where the page has a recognisable article container holding most of its text, only that is
+    kept, preceded by the page's title and its metadata lines (发布时间, 文号, 来源 …), which
+    CMSs print outside the article; sidebars of other reports' titles are left behind."""
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
     tree = HTMLParser(html)
     for sel in ("script", "style", "noscript", "nav", "header", "footer", "iframe", "form", "select",
                 "button", "svg", "[class*=nav]", "[class*=menu]", "[class*=breadcrumb]", "[class*=share]",
                 "[class*=footer]", "[id*=footer]", "[class*=header]", "[id*=nav]"):
         for node in tree.css(sel):
+            if node.tag not in ("header",) and sel.startswith("[") and (
+                    node.css_first("h1") is not None or _PAGE_FACT.search(node.text(strip=True)[:400] or "")):
+                continue  # a "header" class holding the article's title or date is part of the article
             node.decompose()
     root = tree.body or tree.root
     if root is None:
         return ""
-    # Block elements end lines; text of inline elements joins.
-    for node in root.css("p, div, br, li, h1, h2, h3, h4, h5, h6, tr, table, section, article"):
-        node.insert_after("\n")
-    text = root.text(separator="", strip=False)
-    title = tree.css_first("title")
-    lines = [re.sub(r"[ \t\u3000\xa0]+", " ", ln).strip() for ln in text.splitlines()]
-    body = "\n".join(ln for ln in lines if ln)
-    if title and title.text(strip=True) and title.text(strip=True) not in body[:500]:
-        body = title.text(strip=True) + "\n" + body
+    title_node = tree.css_first("title")
+    title = title_node.text(strip=True) if title_node else ""
+    full = _node_text(root)
+    best, best_cjk = None, 0
+    for sel in _CONTENT_SELECTORS:
+        for node in tree.css(sel):
+            n = _cjk(node.text(strip=True))
+            if n > best_cjk:
+                best, best_cjk = node, n
+    body = full
+    if best is not None and best_cjk >= 300 and best_cjk >= 0.5 * _cjk(full):
+        article = _node_text(best)
+        first = article.splitlines()[0] if article else ""
+        cut = full.find(first) if first else -1
+        before = full[:cut].splitlines() if cut > 0 else []
+        h1 = tree.css_first("h1")
+        keep = [ln for ln in before if _PAGE_FACT.match(ln) and len(ln) < 160]
+        if h1 is not None and h1.text(strip=True):
+            keep.insert(0, h1.text(strip=True))
+        body = "\n".join(keep + [article])
+    title = re.split(r"\s*(?:[_|｜]|\s[-—]\s)", title)[0].strip()  # 报告标题_某某县人民政府 → 报告标题
+    if title and title not in body[:1000]:
+        body = title + "\n" + body
     return body
 
 
