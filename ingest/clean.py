@@ -114,7 +114,7 @@ def html_to_text(html: str, path=None) -> str:
             if n > best_cjk:
                 best, best_cjk = node, n
     body = full
-    if best is not None and best_cjk >= 300 and best_cjk >= 0.5 * _cjk(full):
+    if best is not None and best_cjk >= 100 and best_cjk >= 0.5 * _cjk(full):
         article = _node_text(best)
         first = article.splitlines()[0] if article else ""
         cut = full.find(first) if first else -1
