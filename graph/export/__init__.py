@@ -170,8 +170,10 @@ def export_table(table: Table, fmt: str, output) -> ExportResult:
 
 def load_cypher_script(store: GraphStore, source, batch: int = 500) -> int:
     """Run a script written by the `cypher` export on a store, `batch` statements per
-    transaction. `source` is a path, or an iterable of lines. Returns the statements run."""
-    if isinstance(source, (str, Path)) and Path(source).exists():
+    transaction. `source` is a path, the script's text, or an iterable of lines. Returns the statements run."""
+    if isinstance(source, str) and "\n" not in source and len(source) < 4096 and Path(source).is_file():
+        source = Path(source)
+    if isinstance(source, Path):
         with open(source, encoding="utf-8") as fh:
             return _run_script(store, fh, batch)
     if isinstance(source, str):
