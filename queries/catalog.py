@@ -93,3 +93,5 @@ def _load_all() -> None:
     import queries.basic  # noqa: F401
     import queries.cooccurrence  # noqa: F401
     import queries.regions  # noqa: F401
+    import queries.outcomes  # noqa: F401
+    import queries.evidence  # noqa: F401

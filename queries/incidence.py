@@ -321,7 +321,8 @@ def fingerprint(store: GraphStore) -> tuple:
 def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     """Read the store once into an `Incidence`."""
     inc = Incidence(fingerprint=fp)
-    reps = store.read(SCAN_REPORTS).rows
+    # sorted here, not by the store, so that both backends give the same order
+    reps = sorted(store.read(SCAN_REPORTS).rows, key=lambda r: r[0])
     inc.report_ids = [r[0] for r in reps]
     inc.year = np.array([int(r[1] or 0) for r in reps], dtype=np.int32)
     inc.province = [r[2] or "" for r in reps]
@@ -332,7 +333,7 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     rix = {rid: i for i, rid in enumerate(inc.report_ids)}
     for r in store.read(SCAN_JURISDICTIONS).rows:
         inc.jurisdictions[str(r[0])] = dict(zip(("name", "level", "province", "city", "county"), r[1:]))
-    meas = store.read(SCAN_MEASURES).rows
+    meas = sorted(store.read(SCAN_MEASURES).rows, key=lambda r: r[0])
     inc.measure_ids = [r[0] for r in meas]
     inc.measure_names = [r[1] or r[0] for r in meas]
     inc.measure_domains = [r[2] or "" for r in meas]

@@ -76,7 +76,7 @@ def rnd(x, digits: int = 4):
 
 
 def pval(x):
-    """p-values keep their magnitude: 3 significant digits."""
+    """p-values keep their magnitude: 4 significant digits."""
     if x is None or np.isnan(x):
         return None
-    return float(f"{float(x):.3g}")
+    return float(f"{float(x):.4g}")

@@ -1,0 +1,207 @@
+"""Evidence and problems: the sentences behind the figures.
+
+`evidence` returns the source sentences (with report, region, year and section role) behind a
+measure, an indicator, a measure × indicator pair, an initiative or a problem. For a pair the
+rows are exactly the units `measure-indicator` counts as holding both at the same level, so the
+number of distinct (report, sentence | section) in the answer equals its `both`.
+
+`problems` lists the weaknesses reports admit alongside each measure: Problem statements with a
+CONCERNS edge to the measure, and mentions of the measure inside a problems section.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from govkg.errors import QueryError
+from graph.store import GraphStore, Table
+from queries.catalog import Param, register
+from queries.incidence import Incidence, get_incidence, parse_level, parse_roles
+from queries.stats import SMALL_SAMPLE, rnd
+
+MENTIONS_OF = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
+               "RETURN r.id AS report, m.id AS measure, m.name AS name, e.role AS role, e.section AS section, "
+               "e.sentence_ids AS sentence_ids, e.sentence_id AS sentence_id, e.evidence AS sentence, "
+               "e.span_start AS span_start, e.span_end AS span_end, e.surface AS surface")
+OUTCOMES_OF = ("MATCH (o:Outcome) WHERE o.indicator IN $names "
+               "RETURN o.report AS report, o.indicator AS indicator, o.role AS role, o.section AS section, "
+               "o.sentence_id AS sentence_id, o.sentence AS sentence, o.evidence AS clause, o.value AS value, "
+               "o.unit AS unit, o.is_target AS is_target, o.span_start AS span_start, o.span_end AS span_end")
+PROMOTES_OF = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) WHERE i.id IN $ids "
+               "RETURN r.id AS report, i.id AS initiative, e.role AS role, e.section AS section, "
+               "e.sentence_id AS sentence_id, e.evidence AS sentence, e.span_start AS span_start, "
+               "e.span_end AS span_end")
+PROBLEMS_LIKE = ("MATCH (p:Problem) WHERE p.text CONTAINS $text OPTIONAL MATCH (p)-[:CONCERNS]->(m:Measure) "
+                 "RETURN p.report AS report, p.id AS id, p.text AS text, p.section AS section, "
+                 "p.sentence_id AS sentence_id, p.span_start AS span_start, p.span_end AS span_end, m.id AS measure")
+PROBLEMS_ALL = ("MATCH (p:Problem) OPTIONAL MATCH (p)-[:CONCERNS]->(m:Measure) "
+                "RETURN p.report AS report, p.id AS id, p.text AS text, m.id AS measure, m.name AS name")
+PROBLEM_SECTION_MENTIONS = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE e.role = $role "
+                            "RETURN r.id AS report, m.id AS measure, m.name AS name, e.evidence AS text, "
+                            "e.sentence_id AS sentence_id")
+
+EVIDENCE_COLUMNS = ["kind", "subject", "report", "region", "year", "role", "section", "sentence_id", "sentence",
+                    "span_start", "span_end", "value", "unit", "detail"]
+
+
+class _Scope:
+    """Which reports and roles a row must belong to."""
+
+    def __init__(self, inc: Incidence, role: str, region: str, years: str):
+        self.inc = inc
+        self.roles = set(parse_roles(role))
+        self.mask = inc.report_mask(region, years)
+        self.rix = {rid: i for i, rid in enumerate(inc.report_ids)}
+
+    def keep(self, report: str, role: str | None) -> bool:
+        r = self.rix.get(report)
+        if r is None or (self.mask is not None and not self.mask[r]):
+            return False
+        return not self.roles or (role or "other") in self.roles
+
+    def where(self, report: str) -> tuple[str, int | None]:
+        r = self.rix[report]
+        return self.inc.region_name(r), int(self.inc.year[r]) or None
+
+
+def _row(scope: _Scope, kind, subject, d: dict, sentence, value=None, unit=None, detail="") -> list:
+    region, year = scope.where(d["report"])
+    return [kind, subject, d["report"], region, year, d.get("role") or "other", d.get("section"),
+            d.get("sentence_id"), sentence, d.get("span_start"), d.get("span_end"), value, unit, detail]
+
+
+@register("evidence", "证据 Evidence",
+          "source sentences behind a measure, an indicator, a measure × indicator pair, an initiative or a problem",
+          Param("measure", str, "", "measure id, name or part of a name"),
+          Param("indicator", str, "", "indicators whose name contains this (with measure: the pair)"),
+          Param("initiative", str, "", "initiatives whose name contains this"),
+          Param("problem", str, "", "problem statements containing this"),
+          Param("level", str, "sentence", "for a pair: same sentence | section | report"),
+          Param("role", str, "", "section roles (comma list; empty: all)"),
+          Param("region", str, "", "region name or adcode, with everything under it (empty: all)"),
+          Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
+          Param("limit", int, 200, "most rows (0: all)"))
+def evidence(store: GraphStore, measure: str, indicator: str, initiative: str, problem: str, level: str,
+             role: str, region: str, years: str, limit: int) -> Table:
+    inc = get_incidence(store)
+    scope = _Scope(inc, role, region, years)
+    level = parse_level(level)
+    rows: list[list] = []
+    if not (measure or indicator or initiative or problem):
+        # nothing named: the measure mentioned by the most reports
+        x = inc.report_measures()
+        if x.shape[1] and x.nnz:
+            measure = inc.measure_ids[int(np.argmax(np.asarray(x.sum(axis=0)).ravel()))]
+    if initiative:
+        ids = [i for i in inc.initiative_ids if initiative in i]
+        for d in store.read(PROMOTES_OF, {"ids": ids}).records():
+            if scope.keep(d["report"], d["role"]):
+                rows.append(_row(scope, "initiative", d["initiative"], d, d["sentence"]))
+    if problem:
+        for d in store.read(PROBLEMS_LIKE, {"text": problem}).records():
+            if scope.keep(d["report"], "problems"):
+                rows.append(_row(scope, "problem", d["id"], {**d, "role": "problems"}, d["text"],
+                                 detail=f"concerns {d['measure']}" if d["measure"] else ""))
+    mids = [inc.measure_ids[i] for i in inc.resolve_measures(measure)] if measure else []
+    inds = [inc.indicator_ids[i] for i in inc.resolve_indicators(indicator)] if indicator else []
+    if measure and not mids:
+        raise QueryError(f"no measure matches {measure!r}; `govkg query measures` lists them")
+    mentions = [d for d in store.read(MENTIONS_OF, {"ids": mids}).records()
+                if scope.keep(d["report"], d["role"])] if mids else []
+    outcomes = [d for d in store.read(OUTCOMES_OF, {"names": inds}).records()
+                if scope.keep(d["report"], d["role"])] if inds else []
+    if mids and indicator:
+        rows += _pair_rows(scope, level, mentions, outcomes)
+    else:
+        for d in mentions:
+            sents = sorted(d["sentence_ids"] or [])
+            rows.append(_row(scope, "measure", f"{d['measure']} {d['name']}", d, d["sentence"],
+                             detail=f"sentences {','.join(map(str, sents))}; surface {d['surface'] or ''}"))
+        for d in outcomes:
+            rows.append(_row(scope, "target" if d["is_target"] else "outcome", d["indicator"], d, d["sentence"],
+                             d["value"], d["unit"], detail=d["clause"] or ""))
+    rows.sort(key=lambda r: (r[0], r[2], r[7] if r[7] is not None else -1, r[1]))
+    truncated = bool(limit and len(rows) > limit)
+    return Table(EVIDENCE_COLUMNS, rows[:limit] if limit else rows, truncated)
+
+
+def _pair_rows(scope: _Scope, level: str, mentions: list[dict], outcomes: list[dict]) -> list[list]:
+    """Outcomes of the indicator in the same sentence / section / report as a mention of the measure."""
+    by_unit: dict[tuple, list[dict]] = defaultdict(list)
+    for d in mentions:
+        if level == "sentence":
+            for s in d["sentence_ids"] or []:
+                by_unit[(d["report"], int(s))].append(d)
+        elif level == "section":
+            by_unit[(d["report"], -1 if d["section"] is None else int(d["section"]))].append(d)
+        else:
+            by_unit[(d["report"],)].append(d)
+    rows = []
+    for o in outcomes:
+        if level == "sentence":
+            key = (o["report"], o["sentence_id"])
+        elif level == "section":
+            key = (o["report"], -1 if o["section"] is None else int(o["section"]))
+        else:
+            key = (o["report"],)
+        ms = by_unit.get(key)
+        if not ms:
+            continue
+        names = "、".join(sorted({f"{m['measure']} {m['name']}" for m in ms}))
+        m_sent = ms[0]["sentence"] if level != "sentence" else ""
+        rows.append(_row(scope, "pair", f"{names} × {o['indicator']}", o, o["sentence"], o["value"], o["unit"],
+                         detail=(f"measure sentence: {m_sent}" if m_sent and m_sent != o["sentence"]
+                                 else o["clause"] or "")))
+    return rows
+
+
+@register("problems", "问题 Problems",
+          "weaknesses reported alongside each measure: problem statements concerning it and mentions in problems sections",
+          Param("measure", str, "", "only this measure (id, name or part of a name)"),
+          Param("region", str, "", "region name or adcode, with everything under it (empty: all)"),
+          Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
+          Param("detail", bool, False, "one row per statement instead of one row per measure"),
+          Param("limit", int, 500, "most rows (0: all)"))
+def problems(store: GraphStore, measure: str, region: str, years: str, detail: bool, limit: int) -> Table:
+    inc = get_incidence(store)
+    scope = _Scope(inc, "", region, years)
+    wanted = {inc.measure_ids[i] for i in inc.resolve_measures(measure)} if measure else None
+    names = dict(zip(inc.measure_ids, inc.measure_names))
+    statements: list[tuple[str | None, str, str, str]] = []  # (measure, source, report, text)
+    for d in store.read(PROBLEMS_ALL).records():
+        if scope.keep(d["report"], None):
+            statements.append((d["measure"], "problem", d["report"], d["text"] or ""))
+    for d in store.read(PROBLEM_SECTION_MENTIONS, {"role": "problems"}).records():
+        if scope.keep(d["report"], None):
+            statements.append((d["measure"], "problems-section", d["report"], d["text"] or ""))
+    if wanted is not None:
+        statements = [s for s in statements if s[0] in wanted]
+    if detail:
+        cols = ["measure_id", "measure", "source", "report", "region", "year", "text"]
+        rows = [[m, names.get(m, "(no measure named)") if m else "(no measure named)", src, rep,
+                 *scope.where(rep), text] for m, src, rep, text in statements]
+        rows.sort(key=lambda r: (r[0] or "~", r[2], r[3], r[6]))
+    else:
+        cols = ["measure_id", "measure", "source", "statements", "reports", "reports_mentioning", "share",
+                "regions", "years", "example", "small_sample"]
+        x = inc.report_measures()
+        mask = scope.mask
+        groups: dict[tuple, list[tuple]] = defaultdict(list)
+        for s in statements:
+            groups[(s[0], s[1])].append(s)
+        rows = []
+        for (m, src), ss in groups.items():
+            reps = sorted({scope.rix[s[2]] for s in ss})
+            col = inc.measure_ids.index(m) if m in inc.measure_ids else None
+            mentioning = None
+            if col is not None:
+                hits = x[:, col].toarray().ravel() > 0
+                mentioning = int((hits & mask).sum() if mask is not None else hits.sum())
+            rows.append([m, names.get(m, "(no measure named)") if m else "(no measure named)", src, len(ss),
+                         len(reps), mentioning, rnd(len(reps) / mentioning) if mentioning else None,
+                         inc.regions_of(reps), inc.years_of(reps), min((s[3] for s in ss), key=lambda t: (len(t), t))[:120],
+                         len(reps) < SMALL_SAMPLE])
+        rows.sort(key=lambda r: (-r[4], r[0] or "~", r[2]))
+    truncated = bool(limit and len(rows) > limit)
+    return Table(cols, rows[:limit] if limit else rows, truncated)

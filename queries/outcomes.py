@@ -1,0 +1,140 @@
+"""Outcome queries: an indicator's values split by whether the report mentions a measure, and a
+plan's targets beside the values later reported for the same indicator and region.
+
+Values are compared only within one unit (a rate in % is never averaged with a count).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from scipy import stats as sps
+
+from govkg.errors import QueryError
+from graph.store import GraphStore, Table
+from queries.catalog import Param, register
+from queries.incidence import get_incidence, parse_roles
+from queries.stats import SMALL_SAMPLE, pval, rnd, summary
+
+
+@register("indicator-by-adoption", "指标×措施采用 Indicator by adoption",
+          "an indicator's values in reports that mention a measure against reports that do not (n, mean, median, "
+          "min, max; Mann-Whitney test)",
+          Param("indicator", str, "出庭应诉率", "indicators whose name contains this"),
+          Param("measure", str, "行政复议体制改革", "the measure (id, name or part of a name)"),
+          Param("role", str, "", "count a report as mentioning the measure only in these section roles"),
+          Param("region", str, "", "region name or adcode, with everything under it (empty: all)"),
+          Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
+          Param("targets", bool, False, "include target values (default: reported results only)"),
+          Param("detail", bool, False, "one row per value instead of one row per group"))
+def indicator_by_adoption(store: GraphStore, indicator: str, measure: str, role: str, region: str, years: str,
+                          targets: bool, detail: bool) -> Table:
+    inc = get_incidence(store)
+    mids = inc.resolve_measures(measure)
+    if not mids:
+        raise QueryError(f"no measure matches {measure!r}; `govkg query measures` lists them")
+    label = "、".join(f"{inc.measure_ids[m]} {inc.measure_names[m]}" for m in mids[:3]) + ("…" if len(mids) > 3 else "")
+    inds = set(inc.resolve_indicators(indicator))
+    x = inc.report_measures(parse_roles(role))
+    adopted = np.asarray(x[:, mids].sum(axis=1)).ravel() > 0
+    mask = inc.report_mask(region, years)
+    keep = np.isin(inc.o_ind, list(inds)) if inds else np.zeros(len(inc.o_ind), dtype=bool)
+    if not targets:
+        keep &= ~inc.o_target
+    if mask is not None:
+        keep &= mask[inc.o_rep]
+    values: dict[tuple[bool, str], list[int]] = defaultdict(list)  # (with measure, unit) → outcome indexes
+    for k in np.flatnonzero(keep):
+        values[(bool(adopted[inc.o_rep[k]]), inc.o_unit[k])].append(int(k))
+    if detail:
+        cols = ["group", "measure", "indicator", "value", "unit", "target", "report", "region", "year"]
+        rows = []
+        for (with_m, unit), ks in values.items():
+            for k in ks:
+                r = int(inc.o_rep[k])
+                rows.append(["with" if with_m else "without", label, inc.indicator_ids[inc.o_ind[k]],
+                             float(inc.o_value[k]), unit, bool(inc.o_target[k]), inc.report_ids[r],
+                             inc.region_name(r), int(inc.year[r]) or None])
+        rows.sort(key=lambda r: (r[0], r[4], r[7] or "", r[6], r[3]))
+        return Table(cols, rows)
+    cols = ["group", "measure", "indicator_filter", "unit", "n", "reports", "mean", "median", "min", "max",
+            "regions", "years", "indicators", "mwu_p", "small_sample"]
+    rows = []
+    for unit in sorted({u for _, u in values}):
+        groups = {w: values.get((w, unit), []) for w in (True, False)}
+        vals = {w: inc.o_value[ks] for w, ks in groups.items()}
+        p = None
+        if len(vals[True]) and len(vals[False]):
+            p = pval(sps.mannwhitneyu(vals[True], vals[False], alternative="two-sided").pvalue)
+        for w in (True, False):
+            ks = groups[w]
+            s = summary(vals[w])
+            reps = np.unique(inc.o_rep[ks]) if ks else []
+            names = sorted({inc.indicator_ids[inc.o_ind[k]] for k in ks})
+            rows.append(["with" if w else "without", label, indicator, unit, s["n"], len(reps), rnd(s["mean"]),
+                         rnd(s["median"]), rnd(s["min"]), rnd(s["max"]), inc.regions_of(reps), inc.years_of(reps),
+                         "、".join(names[:6]) + ("…" if len(names) > 6 else ""), p, s["n"] < SMALL_SAMPLE])
+    return Table(cols, rows)
+
+
+SCOPES = ("same", "under", "province")
+
+
+@register("targets-vs-results", "目标与结果 Targets vs results",
+          "a plan's targets beside reported values of the same indicator for the same region",
+          Param("indicator", str, "", "only indicators whose name contains this (empty: all)"),
+          Param("region", str, "", "only targets of this region and everything under it (empty: all)"),
+          Param("scope", str, "same", "results from: same jurisdiction | under (it and below) | province"),
+          Param("match", str, "exact", "indicator names: exact | contains (one name contains the other)"),
+          Param("limit", int, 500, "most rows (0: all)"))
+def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: str, match: str, limit: int) -> Table:
+    inc = get_incidence(store)
+    if scope not in SCOPES:
+        raise QueryError(f"scope={scope!r}: choose same, under or province")
+    if match not in ("exact", "contains"):
+        raise QueryError(f"match={match!r}: choose exact or contains")
+    cols = ["region", "adcode", "indicator", "target_value", "target_unit", "target_year", "target_report",
+            "results", "result_indicator", "result_value", "result_unit", "result_year", "result_report",
+            "result_region", "gap", "at_or_above_target"]
+    mask = inc.report_mask(region, "")
+    inds = set(inc.resolve_indicators(indicator)) if indicator else None
+    tk = [int(k) for k in np.flatnonzero(inc.o_target)
+          if (inds is None or int(inc.o_ind[k]) in inds) and (mask is None or mask[inc.o_rep[k]])]
+    results_by_region: dict[str, list[int]] = defaultdict(list)
+    for k in np.flatnonzero(~inc.o_target):
+        a = inc.adcode[inc.o_rep[k]]
+        if a:
+            results_by_region[a].append(int(k))
+
+    def candidates(code: str) -> list[int]:
+        if scope == "same":
+            return results_by_region.get(code, [])
+        prefix = code[:2] if scope == "province" else (
+            code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code)
+        return [k for a, ks in results_by_region.items() if a.startswith(prefix) for k in ks]
+
+    def same_indicator(t: str, r: str) -> bool:
+        return t == r if match == "exact" else (t in r or r in t)
+
+    rows = []
+    for k in tk:
+        r = int(inc.o_rep[k])
+        code, name = inc.adcode[r], inc.indicator_ids[inc.o_ind[k]]
+        unit, tv = inc.o_unit[k], float(inc.o_value[k])
+        base = [inc.region_name(r), code, name, tv, unit, int(inc.year[r]) or None, inc.report_ids[r]]
+        hits = [j for j in (candidates(code) if code else [])
+                if same_indicator(name, inc.indicator_ids[inc.o_ind[j]])]
+        if not hits:
+            rows.append(base + [0] + [None] * 8)
+            continue
+        hits.sort(key=lambda j: (inc.year[inc.o_rep[j]], inc.report_ids[inc.o_rep[j]], inc.o_value[j]))
+        for j in hits:
+            rr = int(inc.o_rep[j])
+            rv, ru = float(inc.o_value[j]), inc.o_unit[j]
+            comparable = ru == unit
+            rows.append(base + [len(hits), inc.indicator_ids[inc.o_ind[j]], rv, ru, int(inc.year[rr]) or None,
+                                inc.report_ids[rr], inc.region_name(rr), rnd(rv - tv) if comparable else None,
+                                (rv >= tv) if comparable else None])
+    rows.sort(key=lambda x: (x[1] or "", x[2], x[6], x[12] or ""))
+    truncated = bool(limit and len(rows) > limit)
+    return Table(cols, rows[:limit] if limit else rows, truncated)
