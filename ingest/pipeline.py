@@ -34,6 +34,7 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
     sections = find_sections(view, kind, meta.year)
     for s in sections:
         s.heading = _original(text, view, s.heading) or s.heading
+        s.subsections = [_original(text, view, sub) or sub for sub in s.subsections]
     measures = find_measures(view, text, sentences, sections, taxonomy)
     outcomes = find_outcomes(view, text, sentences, sections, measures, kind)
     initiatives = find_initiatives(view, text, sentences, sections, measures, taxonomy)

@@ -55,7 +55,8 @@ def heading_role(heading: str, kind: str = "annual_report", year: int | None = N
     plan_doc = kind in ("implementation_plan", "work_points")
     if _OTHER.search(h) and not _TARGETS.search(h):
         return "other"
-    if _PROBLEMS_STRONG.search(h) or (_PROBLEMS_WEAK.search(h) and not _PROBLEMS_NOT.search(h) and len(h) <= 16):
+    fixing = _PROBLEMS_NOT.search(h) and not re.search(r"存在的?(?:主要|突出)?(?:问题|不足|困难|短板)", h)
+    if not fixing and (_PROBLEMS_STRONG.search(h) or (_PROBLEMS_WEAK.search(h) and len(h) <= 16)):
         return "problems"
     years = [int(y) for y in _YEAR.findall(h)]
     if year and years:
