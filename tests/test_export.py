@@ -430,3 +430,23 @@ def test_cli_export(sample_store, tmp_path):
     r = runner.invoke(cli, ["export", "--db", db, "--format", "json", "-o", str(tmp_path / "x.json"),
                             "--around", "no-such-node"])
     assert r.exit_code == 1 and "no node" in r.output
+
+
+def test_escaped_script_loads_the_same_text_into_every_store(fresh_store, any_store, tmp_path):
+    """Quotes, backslashes, newlines, Chinese and a 4-byte character arrive intact on both backends."""
+    if any_store is fresh_store:  # the embedded variant: a second, separate embedded store
+        from graph.ladybug_store import LadybugStore
+
+        target = LadybugStore(tmp_path / "target.lbdb")
+        target.ensure_schema()
+    else:
+        target = any_store
+    fresh_store._execute_tx(fresh_store.write_statements(_tricky_rows()))
+    try:
+        load_cypher_script(target, export_bytes(fresh_store, "cypher").decode("utf-8"))
+        q = "MATCH (r:Report)-[e:MENTIONS]->(m:Measure) RETURN r.id, r.title, m.name, e.sentence_ids ORDER BY e.section"
+        assert target.read(q).rows == fresh_store.read(q).rows
+        assert target.read("MATCH (o:Outcome) RETURN o.value, o.baseline").rows == [[1e-7, 1.5e20]]
+    finally:
+        if target is not any_store:
+            target.close()
