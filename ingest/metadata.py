@@ -80,7 +80,7 @@ def read_metadata(view: str) -> Metadata:
     head = view[:4000]
     kind = document_kind(title, head)
     signature = find_signature(lines)
-    labelled = _labelled_issuer(head)
+    labelled = _labelled_issuer(head) or _notice_issuer(lines)
     jurisdiction = resolve_jurisdiction(title or "", signature or "", labelled or "", head[:800], context=head)
     issuer, issuer_type = find_issuer(title, jurisdiction, signature=signature, labelled=labelled)
     published = find_published(view)
@@ -314,6 +314,18 @@ def find_signature(lines: list[str]) -> str | None:
                 found = s
                 break
     return found
+
+
+def _notice_issuer(lines: list[str]) -> str | None:
+    """The organ in front of a covering notice's title (某某市人民政府办公室关于印发…的通知)."""
+    for ln in lines[:60]:
+        s = _TITLE_LABEL.sub("", ln.strip())
+        m = _COVER_NOTICE.search(s)
+        if m and m.start() > 0:
+            organ = s[:m.start()].strip()
+            if 3 <= len(organ) <= 40 and _ORGAN_END.search(organ):
+                return organ
+    return None
 
 
 def _labelled_issuer(head: str) -> str | None:

@@ -40,6 +40,12 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
     initiatives = find_initiatives(view, text, sentences, sections, measures, taxonomy)
     links = find_agencies(view, text, sentences, measures, jurisdiction=meta.jurisdiction)
     problems = find_problems(view, text, sentences, sections, measures)
+    warnings = [w for w, missing in (
+        ("no region named: jurisdiction unknown", not meta.jurisdiction.adcode),
+        ("no year found in the title or the opening of the text", meta.year is None),
+        ("no issuing body found", meta.issuer is None),
+        ("no numbered sections found: section roles unknown", not sections),
+    ) if missing]
     return ReportRecord(
         doc=doc.doc, source=doc.source, content_hash=doc.content_hash, encoding=doc.encoding,
         text_length=len(text), title=title, kind=kind, jurisdiction=meta.jurisdiction, issuer=meta.issuer,
@@ -47,6 +53,7 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
         synthetic="合成" in (title or "") or "[SYNTHETIC]" in view[:4000],
         sections=sections, measures=measures, initiatives=initiatives, outcomes=outcomes,
         agencies=list(dict.fromkeys(a.name for a in links)), agency_links=links, problems=problems,
+        warnings=warnings,
     )
 
 

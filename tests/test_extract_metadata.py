@@ -152,3 +152,10 @@ def test_issuer_type(name, kind):
 def test_issuer_from_the_signature_when_the_title_names_only_the_region():
     m = meta("某某县2020年法治政府建设情况报告\n2020年，我县深入推进依法行政。\n平罗县司法局\n2021年1月10日")
     assert m.issuer == "平罗县司法局" and m.published == "2021-01-10"
+
+
+def test_issuer_of_a_covering_notice_without_a_signature():
+    m = meta("某某市人民政府办公室关于印发某某市2022年法治政府建设工作要点的通知\n各县（区）人民政府：\n"
+             "现将要点印发给你们，请认真贯彻执行，推进依法行政。\n某某市2022年法治政府建设工作要点\n一、总体要求\n")
+    assert m.kind == "work_points" and m.year == 2022
+    assert m.issuer == "某某市人民政府办公室" and m.issuer_type == "government"
