@@ -35,7 +35,12 @@ STATE_DEFAULTS: dict[str, Any] = {
     "years": (),
     "measure": "",
     "profile_region": "",
-    "subgraph": None,
+    "subgraph": None,     # the explorer's current neighbourhood (for Export)
+    "ex_clicked": None,   # last node clicked in the explorer's graph
+    "mi_cell": None,      # last heatmap cells clicked on the co-occurrence page
+    "mm_cell": None,
+    "console_result": None,  # the console's last answer (or error)
+    "console_runs": 0,
     "upload_log": [],
 }
 
