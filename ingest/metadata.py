@@ -37,7 +37,7 @@ _CN_YEAR = r"[二][〇○零O0一二三四五六七八九]{3}"
 _YEAR_TOKEN = rf"((?:19|20)\d{{2}}|{_CN_YEAR})"
 _YEAR = re.compile(_YEAR_TOKEN + r"\s*年(?:度)?")
 
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号")
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号")
 _DOC_NUMBER_LABEL = re.compile(r"(?:发文字号|发文号|文\s*号|文件编号)\s*[:：]?\s*(" + DOC_NUMBER.pattern + ")")
 
 _CN_MONTH_DAY = r"[一二三四五六七八九十]{1,3}"
