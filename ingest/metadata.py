@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.records import Jurisdiction
 
@@ -265,6 +266,39 @@ def _cpca(text: str) -> dict:
     return out
 
 
+_ETHNIC = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
+           "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
+           "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各").split()
+_AUTONOMOUS = re.compile(r"^(.{2,}?)(?:(?:" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + r")族?)+自治([州县旗])$")
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> tuple[re.Pattern | None, dict[str, str]]:
+    """Short forms of autonomous prefectures, counties and banners (黔东南州 → 黔东南苗族侗族自治州).
+
+    cpca knows the official names only; documents mostly write the short ones."""
+    import cpca
+
+    official = {a.name for a in cpca.ad_2_addr_dict.values()}
+    short: dict[str, str] = {}
+    for a in cpca.ad_2_addr_dict.values():
+        m = _AUTONOMOUS.match(a.name)
+        if m:
+            form = m.group(1) + m.group(2)
+            if form not in official:
+                short.setdefault(form, a.name)
+    if not short:
+        return None, {}
+    return re.compile("|".join(map(re.escape, sorted(short, key=len, reverse=True)))), short
+
+
+def _expand_short_names(text: str) -> str:
+    pattern, short = _short_names()
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: short[m.group()], text)
+
+
 def resolve_jurisdiction(*texts: str, context: str = "") -> Jurisdiction:
     """Province, city, county and adcode of the first text that names a region (cpca).
 
@@ -273,7 +307,7 @@ def resolve_jurisdiction(*texts: str, context: str = "") -> Jurisdiction:
     for t in texts:
         if not t:
             continue
-        r = _cpca(t.removeprefix("中共"))
+        r = _cpca(_expand_short_names(t.removeprefix("中共")))
         if not r["province"]:
             continue
         if r["county"] and context:
@@ -345,7 +379,7 @@ def issuer_type(name: str) -> str:
 def full_organ_name(name: str, jurisdiction: Jurisdiction) -> str:
     """An organ's name with its region written in full (宁夏司法厅 → 宁夏回族自治区司法厅, 区司法局 → 渝中区司法局)."""
     prefix = ""
-    s = name
+    s = _expand_short_names(name)
     for p in ("中共", "中国共产党"):
         if s.startswith(p):
             prefix, s = p, s[len(p):]
@@ -364,7 +398,7 @@ def full_organ_name(name: str, jurisdiction: Jurisdiction) -> str:
     m = re.match(r"^(省|市|区|县|州|旗|自治区)(?=[\u4e00-\u9fff]{2,})", s)
     if m and jurisdiction.name and jurisdiction.name.endswith(m.group(1)):
         return prefix + jurisdiction.name + s[len(m.group(1)):]
-    return name
+    return prefix + s
 
 
 def _title_organ(title: str, jurisdiction: Jurisdiction) -> tuple[str | None, str]:
@@ -392,6 +426,9 @@ def find_issuer(title: str | None, jurisdiction: Jurisdiction, signature: str | 
         if cand:
             organ = full_organ_name(cand, jurisdiction)
             return organ, issuer_type(organ)
+    if region_words and _cpca(region_words.removeprefix("中共"))["rest"]:
+        # The title names a body that is neither a plain region nor an organ (新疆生产建设兵团第八师).
+        return region_words, issuer_type(region_words)
     if jurisdiction.name:
         region = region_words if region_words and _cpca(region_words)["adcode"] == jurisdiction.adcode else ""
         region = full_organ_name(region, jurisdiction) if region else jurisdiction.name

@@ -159,3 +159,14 @@ def test_issuer_of_a_covering_notice_without_a_signature():
              "现将要点印发给你们，请认真贯彻执行，推进依法行政。\n某某市2022年法治政府建设工作要点\n一、总体要求\n")
     assert m.kind == "work_points" and m.year == 2022
     assert m.issuer == "某某市人民政府办公室" and m.issuer_type == "government"
+
+
+@pytest.mark.parametrize("title,adcode,issuer", [
+    ("黔东南州2021年法治政府建设情况报告", "522600", "黔东南苗族侗族自治州人民政府"),
+    ("恩施州司法局2021年法治政府建设情况报告", "422800", "恩施土家族苗族自治州司法局"),
+    ("鄂托克旗2022年法治政府建设年度报告", "150624", "鄂托克旗人民政府"),
+    ("湖南省司法厅2021年法治政府建设年度报告", "430000", "湖南省司法厅"),
+])
+def test_short_names_of_autonomous_areas_and_other_levels(title, adcode, issuer):
+    m = meta(title + "\n正文：深入推进依法行政。")
+    assert m.jurisdiction.adcode == adcode and m.issuer == issuer
