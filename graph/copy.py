@@ -1,7 +1,7 @@
 """Move a whole graph from one store to another (embedded ⇄ Neo4j).
 
 Nodes are read label by label (`GraphStore.iter_nodes`) and edges type by type
-(`GraphStore.iter_rels`), and written in batches with the same statements ingest uses, so the
+(`iter_rels_stable`), and written in batches with the same statements ingest uses, so the
 copy holds exactly the same nodes, edges and properties. The destination must be empty (or
 cleared with `replace=True`): report-owned edges are created, not merged, so copying twice
 into the same store would double them.
@@ -50,6 +50,32 @@ def clear_store(store: GraphStore) -> None:
         return
     for label in NODES:  # one transaction per label keeps each one small enough
         store._execute_tx([(f"MATCH (n:{label}) DETACH DELETE n", {})])
+
+
+# Edge properties that tell apart several edges between the same two nodes (see GraphRows.dedupe).
+_IDENTITY = ("section", "report", "role")
+
+
+def iter_rels_stable(store: GraphStore, rel: str, batch: int = 2000):
+    """Every edge of a type, paged in a total order, so no edge is read twice or skipped.
+
+    (Paging ordered by the two ends alone is ambiguous where several edges join the same two
+    nodes, e.g. one MENTIONS per section.)
+    """
+    pairs, props = RELS[rel]
+    for a, b in pairs:
+        ret = "".join(f", e.{p} AS {p}" for p in props)
+        order = "".join(f", {p}" for p in _IDENTITY if p in props)
+        skip = 0
+        while True:
+            t = store.read(f"MATCH (x:{a})-[e:{rel}]->(y:{b}) RETURN x.id AS src, y.id AS dst{ret} "
+                           f"ORDER BY src, dst{order} SKIP $skip LIMIT $k", {"skip": skip, "k": batch})
+            for r in t.rows:
+                yield {"type": rel, "src_label": a, "src": r[0], "dst_label": b, "dst": r[1],
+                       **dict(zip(props, r[2:]))}
+            if len(t.rows) < batch:
+                break
+            skip += batch
 
 
 def copy_graph(src: GraphStore, dst: GraphStore, *, replace: bool = False, batch: int = 2000,
@@ -102,7 +128,7 @@ def copy_graph(src: GraphStore, dst: GraphStore, *, replace: bool = False, batch
                 if on_progress:
                     on_progress(rel, n)
 
-        for row in src.iter_rels(rel, batch=batch):
+        for row in iter_rels_stable(src, rel, batch=batch):
             a, b = row.pop("src_label"), row.pop("dst_label")
             row.pop("type")
             pending[(a, b)].append(row)

@@ -234,6 +234,8 @@ class Neo4jStore(GraphStore):
                        row_cap: int | None = None) -> Table:
         """A user's query: refused unless read-only, run in a READ session with a transaction
         timeout, and cut at the row cap (`Table.truncated` then set)."""
+        from neo4j.exceptions import DriverError, Neo4jError
+
         query = check_read_only(query)
         cap = row_cap or self.row_cap
         seconds = timeout or self.query_timeout
@@ -251,7 +253,12 @@ class Neo4jStore(GraphStore):
                         table.rows.append([plain(v) for v in rec.values()])
                     return table
                 finally:
-                    tx.rollback()  # nothing to keep; also discards the rows not fetched
+                    # nothing to keep; the driver DISCARDs the rows not fetched
+                    if not tx.closed():
+                        try:
+                            tx.rollback()
+                        except (Neo4jError, DriverError):
+                            pass
         except QueryError as e:
             if "stopped after" in str(e):
                 raise QueryError(f"query stopped after {seconds:g} s; narrow it with WHERE or LIMIT") from None
