@@ -1,7 +1,9 @@
 """The measure taxonomy, kept as data in `data/taxonomy/`:
 
 - `measures.tsv`: id, canonical name, domain, parent id, `|`-separated aliases;
-- `initiative_stoplist.txt`: political formulas and slogans that are not initiatives.
+- `initiative_stoplist.txt`: political formulas and slogans that are not initiatives;
+- `context.tsv`: forms whose measure depends on the words around them (合法性审查 of a
+  重大行政决策 is M41, of a 规范性文件 M30; 智慧 counts only in 智慧政务, 智慧法务 …).
 """
 from __future__ import annotations
 
@@ -31,9 +33,21 @@ class MeasureDef:
 
 
 @dataclass(frozen=True)
+class ContextRule:
+    """For a matched `form`: `measure` (None: not a measure) when `pattern` occurs within `window`
+    characters of it; an empty pattern is the form's default."""
+
+    form: str
+    measure: str | None
+    pattern: str
+    window: int
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     measures: tuple[MeasureDef, ...]
     initiative_stoplist: frozenset[str]
+    context: tuple[ContextRule, ...] = ()
 
     def by_id(self) -> dict[str, MeasureDef]:
         return {m.id: m for m in self.measures}
@@ -67,4 +81,15 @@ def _load(folder: str) -> Taxonomy:
     if stop_path.exists():
         stop = {ln.strip() for ln in stop_path.read_text(encoding="utf-8").splitlines()
                 if ln.strip() and not ln.startswith("#")}
-    return Taxonomy(tuple(measures), frozenset(stop))
+    rules = []
+    ctx_path = Path(folder) / "context.tsv"
+    if ctx_path.exists():
+        lines = [ln for ln in ctx_path.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+        for row in csv.DictReader(lines, delimiter="\t"):
+            form = (row.get("form") or "").strip()
+            if not form:
+                continue
+            measure = (row.get("measure") or "").strip()
+            rules.append(ContextRule(form, None if measure in ("", "-") else measure, (row.get("pattern") or "").strip(),
+                                     int((row.get("window") or "0").strip() or 0)))
+    return Taxonomy(tuple(measures), frozenset(stop), tuple(rules))
