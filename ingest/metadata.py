@@ -250,20 +250,33 @@ def find_doc_number(view: str) -> str | None:
 
 # --- jurisdiction -----------------------------------------------------------------------------
 
-def _cpca(text: str) -> dict:
+def _cpca_rows(texts: list[str]) -> list[dict]:
+    """cpca's reading of each text: province, city, county, adcode and the rest of the text."""
     import cpca
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        row = cpca.transform([text]).iloc[0]
-    out = {}
-    for key, col in (("province", "省"), ("city", "市"), ("county", "区"), ("adcode", "adcode"), ("rest", "地址")):
-        v = row.get(col)
-        out[key] = None if v is None or v != v else str(v)
-    for key in ("city", "county"):
-        if out[key] in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
-            out[key] = None
+        df = cpca.transform(texts)
+    out = []
+    for _, row in df.iterrows():
+        r = {}
+        for key, col in (("province", "省"), ("city", "市"), ("county", "区"), ("adcode", "adcode"), ("rest", "地址")):
+            v = row.get(col)
+            r[key] = None if v is None or v != v else str(v)
+        for key in ("city", "county"):
+            if r[key] in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+                r[key] = None
+        out.append(r)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _cpca_cached(text: str) -> tuple:
+    return tuple(_cpca_rows([text])[0].items())
+
+
+def _cpca(text: str) -> dict:
+    return dict(_cpca_cached(text))
 
 
 _ETHNIC = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
@@ -321,10 +334,8 @@ def _disambiguate(text: str, r: dict, context: str) -> dict:
     if any(n and short(n) in text for n in (r["province"], r["city"])):
         return r  # the text itself names the province or city
     provinces: dict[str, int] = {}
-    for ln in context.splitlines()[:60]:
-        if len(ln.strip()) < 2:
-            continue
-        other = _cpca(ln)
+    lines = [ln for ln in context.splitlines()[:60] if len(ln.strip()) >= 2]
+    for other in (_cpca_rows(lines) if lines else []):
         if other["province"]:
             provinces[other["province"]] = provinces.get(other["province"], 0) + 1
     if not provinces or r["province"] in provinces:
