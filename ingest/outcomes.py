@@ -62,8 +62,8 @@ _HOTLINE = re.compile(r"^(?:123\d\d|11[0-9]|120|96\d{3,4})$")
 # Verbs that report work done; a lead ending in one of them counts its object (办理…件).
 _VERBS = sorted("""办理 受理 承办 审查 审核 核查 制定 修改 修订 废止 清理 开展 举办 组织 培训 建立 建成 组建 推动 推进
     安排 确定 召开 发放 创作 录入 接入 整改 办结 结案 接收 化解 调解 调处 排查 聘请 推送 发布 转载 转办 注销
-    评查 梳理 公布 取消 调整 惠及 实现 创建 培育 编制 提出 出具 指导 参与 参加 吸引 提供 服务 解答 新增 细化
-    完成 收到 作出 挽回 挽救 解决 帮助 救助 办 查处 处理 立案 检查 抽查 抽取 走访 约谈 提醒 推荐 入选 获得 荣获
+    评查 梳理 公布 取消 调整 惠及 实现 创建 培育 编制 提出 出具 指导 参与 参加 吸引 提供 解答 新增 细化
+    完成 收到 作出 挽回 挽救 解决 帮助 救助 查处 处理 立案 检查 抽查 抽取 走访 约谈 提醒 推荐 入选 获得 荣获
     出台 印发 起草 报送 备案 报备 征集 征求 采纳 答复 回复 反馈 督办 督查 督导 考核 评估 认定 认领 核发 换发
     颁发 办件 受理 调取 讲授 宣讲 发送 转发 开设 设立 新建 改造 投入 拨付 落实 回访 应诉 出庭 协调 承接 聘任
     配备 选派 派驻 招录 增至 达到 覆盖 公开 公示 汇编 整理 审批 许可 登记 备案审查 抽检 巡查 监测 上报 报告
@@ -71,9 +71,10 @@ _VERBS = sorted("""办理 受理 承办 审查 审核 核查 制定 修改 修�
     减免 减少 压缩 缩减 缩短 降低 提高 提升 增加 增长 上升 扩大 精简 提速 下降 形成 管理 规范 选聘 打造 成立
     出动 开具 发出 送达 签发 印制 制作 拍摄 刊发 刊登 编印 下发 分发 赠送 张贴 设置 审结 判决 裁决 执行 复核 纠正
     撤销 确认 变更 驳回 维持 终止 中止 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
-_VERB_END = re.compile(f"(?:{'|'.join(_VERBS)})+$")
-_VERB_START = re.compile(f"^(?:{'|'.join(_VERBS)})+")
-_VERB_ANY = re.compile("|".join(_VERBS))
+# A verb followed by 性 is an adjective (规范性文件, 合法性).
+_VERB_END = re.compile(f"(?:(?:{'|'.join(_VERBS)})(?!性))+$")
+_VERB_START = re.compile(f"^(?:{'|'.join(_VERBS)})(?!性)")
+_VERB_ANY = re.compile(f"(?:{'|'.join(_VERBS)})(?!性)")
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}(?:[-—至]\d{1,2})?月(?:\d{1,2}日)?)?(?:以来|底|末|初|度)?|"
                    r"\d{1,2}(?:[-—至]\d{1,2})?月(?:份|底|末|初)?|(?:今|去|前|当|上|本)年度?|全年|年内|上半年|下半年")
 # Words that frame a clause without naming what is counted.
@@ -328,7 +329,7 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
         first = names[0] if names and names[0] else ""
         if first:
             verb_m = _VERB_END.search(_clean_lead(raw_lead))
-            topics[sent.id] = (h.end, _subject(_topic_of(first)) if kind_ != "rate" else _topic_of(first), verb_m.group() if verb_m else (topic[2] if topic else ""))
+            topics[sent.id] = (h.end, _noun_of(first) if kind_ != "rate" else _topic_of(first), verb_m.group() if verb_m else (topic[2] if topic else ""))
         is_target = _is_target(view, sent, h, role)
         for name in names:
             ind = name or re.sub(r"\s+", "", evidence)[:20]
@@ -389,6 +390,13 @@ def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
     if not prev or len(prev) > 14 or re.search(r"\d", prev):
         return None
     return (clause_start, _subject(prev), "")
+
+
+def _noun_of(name: str) -> str:
+    """The counted thing of an indicator name: 规范性文件清理数 → 规范性文件."""
+    core = _topic_of(name)
+    bare = _VERB_END.sub("", _VERB_START.sub("", core))
+    return bare if len(bare) >= 2 else core
 
 
 def _topic_of(name: str) -> str:
@@ -454,6 +462,8 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
             name = topic[1] + name
         return [name]
     # Counts and money.
+    if _BASELINE_PREV.fullmatch(lead):
+        lead = ""
     if not lead and topic and _BASELINE_PREV.search(view, max(0, h.start - 12), h.start):
         return [_suffix(topic[1], unit, kind)]  # 由48项扩大到70项: the same indicator as the baseline
     if unit == "年" and re.search(r"连续$", lead):
@@ -462,7 +472,15 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         # A long lead (agents, beneficiaries, missing punctuation): the counted words stand last;
         # a reporting verb at its start moves to the end (办理…征求意见567件 → …征求意见办理).
         first_verb = _VERB_START.match(lead)
-        lead = lead[-18:] + (first_verb.group() if first_verb else "")
+        cut = lead.rfind("等")
+        verbs = list(_VERB_ANY.finditer(lead))
+        last = verbs[-1] if verbs else None
+        if 0 <= cut <= len(lead) - 5:
+            lead = lead[cut + 1:] + (first_verb.group() if first_verb else "")
+        elif last is not None and len(lead) - last.end() >= 4 and not _VERB_ANY.search(lead, last.end()):
+            lead = lead[last.start():]
+        else:
+            lead = lead[-18:] + (first_verb.group() if first_verb else "")
     examples = raw_lead.rstrip().endswith("等")
     verb = _VERB_END.search(lead)
     lead_verb = _VERB_START.match(lead)
@@ -485,7 +503,7 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
             name = tail
     elif tail and lead_verb and not _VERB_ANY.match(tail):
         name = tail + lead_verb.group()  # 建成银川…和…两个全国首家法考基地
-    elif tail and lead and not _VERB_ANY.match(tail) and len(tail) <= 12:
+    elif tail and lead and not _VERB_ANY.match(tail) and len(tail) <= 16:
         name = lead + tail  # 区直单位33家行政执法主体…聘请法律顾问
     else:
         name = lead
@@ -515,20 +533,17 @@ def _clean_tail(s: str, rate: bool = False) -> str:
     s = re.sub(r"^(?:以上的|以上|左右|多|的|之)+", "", s.strip())
     s = re.sub(r"[“”\"'\s]", "", s)
     s = re.sub(r"^(?:已经|已|均|都|全部|先后|正在|累计)+", "", s)
-    s = re.sub(r"已经|全部|先后|依法", "", s)
+    s = re.sub(r"已经|全部|先后|依法|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
     cut = re.search(r"^(?:并|且|从而|进一步)|(?<=..)(?:就(?![地近])|对|向|按照|按|根据|并|且|之一|等|后|以|从而|"
                     r"进一步)", s)
     if cut:
-        s = s[:cut.start()]
-    cut = re.search(r"(?<=..)(?:、|和)", s)
-    if cut and not rate and len(s) > 14:
         s = s[:cut.start()]
     first = _VERB_ANY.search(s, 1) or _VERB_ANY.match(s)
     second = _VERB_ANY.search(s, first.end()) if first else None
     if second and (rate or second.end() < len(s)):
         s = s[:first.end()]
     s = re.sub(r"(?:了|的|中)$", "", s)
-    return s[:16]
+    return s[:20]
 
 
 def _split_rates(lead: str) -> list[str]:
