@@ -76,9 +76,13 @@ def _heading_text(line: str, top: bool = False) -> str:
     s = line.strip()
     s = re.split(r"[。；;!！?？]", s, maxsplit=1)[0]
     # (一)依法全面履行政府职能,服务效能进一步加强一是深化… → cut before the run-in 一是.
-    m = re.search(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]是", s[4:])
+    m = re.search(r"(?<=[\u4e00-\u9fff])[一二三四五六七八九十]是|[(（]一[)）]|[(（]1[)）]", s[4:])
     if m:
         s = s[:4 + m.start()]
+    # 一、强化组织领导 区政府高度重视法治政府建设… → the heading ends at the gap.
+    gap = re.search(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])", s)
+    if gap and len(s) - gap.end() >= 10:
+        s = s[:gap.start()]
     if not top and len(s) > 40:  # no full stop after a run-in heading: its first clause is the heading
         cut = re.search(r"[，,:：]", s[8:])
         s = s[:8 + cut.start()] if cut else s

@@ -60,6 +60,8 @@ def test_a_heading_run_into_its_paragraph_is_cut_where_the_paragraph_starts():
             "二、存在的问题。一是执法不够规范；二是能力有欠缺。\n")
     secs = sections(text)
     assert secs[0].subsections == [normalize("（一）依法全面履行政府职能，服务效能进一步加强")]
+    text = "一、主要工作情况（一）加强领导。内容。\n二、强化组织领导 区政府高度重视法治政府建设，全年召开会议5次。\n"
+    assert [s.heading for s in sections(text)] == ["一、主要工作情况", "二、强化组织领导"]
     assert secs[1].heading == "二、存在的问题" and secs[1].role == "problems"
 
 
