@@ -70,12 +70,23 @@ class ArcadeProcess:
                 pass
 
 
-def launch(root: Path, database: str = "govkg", timeout: float = 120.0) -> ArcadeProcess:
+def launch(root: Path, database: str = "govkg", timeout: float = 120.0, attempts: int = 2) -> ArcadeProcess:
     """Start this script in a child process and wait for its READY line.
 
     The child ends when this process closes its stdin (even if this process is killed), on
-    `ArcadeProcess.stop()`, or on SIGTERM. Raises `LaunchError` with the reason if it does not start.
+    `ArcadeProcess.stop()`, or on SIGTERM. A failed start is tried again once (a free port can be
+    taken by someone else before the server binds it). Raises `LaunchError` with the reason.
     """
+    for attempt in range(attempts):
+        try:
+            return _launch_once(Path(root) / f"try{attempt}" if attempt else Path(root), database, timeout)
+        except LaunchError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _launch_once(root: Path, database: str, timeout: float) -> ArcadeProcess:
     try:
         import arcadedb_embedded  # noqa: F401  (only to fail early with a clear reason)
     except ImportError:

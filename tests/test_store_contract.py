@@ -330,6 +330,11 @@ def test_unreachable_server_and_wrong_password_are_one_line_errors(bolt_server):
         Neo4jStore(bolt_server.uri, bolt_server.user, bolt_server.password, "no_such_database_here")
     with pytest.raises(StoreError, match="not a Neo4j address"):
         Neo4jStore("http://localhost:7474", "neo4j", "x")
+    from govkg.config import Settings
+    from graph.store import open_store
+
+    with pytest.raises(StoreError, match="needs GOVKG_NEO4J_URI"):
+        open_store(Settings(store="neo4j"))
     r = CliRunner().invoke(__import__("govkg.cli", fromlist=["cli"]).cli, ["status", "--store", "neo4j"],
                            env={"GOVKG_NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "GOVKG_NEO4J_PASSWORD": "x"})
     assert r.exit_code == 1 and "cannot reach Neo4j" in r.output and "Traceback" not in r.output
