@@ -194,8 +194,10 @@ def find_year(title: str | None, view: str, kind: str = "annual_report", publish
     if years:
         return years[0]
     if published:
-        y = int(published[:4])
-        return y - 1 if kind == "annual_report" else y
+        # An annual report comes out in the first months of the next year; one published late in
+        # the year (a 今年以来 summary) is about that year.
+        y, month = int(published[:4]), int(published[5:7])
+        return y - 1 if kind == "annual_report" and month < 9 else y
     return None
 
 
@@ -414,6 +416,7 @@ def full_organ_name(name: str, jurisdiction: Jurisdiction) -> str:
 
 def _title_organ(title: str, jurisdiction: Jurisdiction) -> tuple[str | None, str]:
     """(organ named at the start of the title or None, the region words before it)."""
+    title = re.sub(r"^\s*" + _YEAR_TOKEN + r"\s*年度?\s*", "", title)  # 2021年宁德市蕉城区… → 宁德市蕉城区…
     head = re.split(r"(?:19|20)\d{2}|" + _CN_YEAR + r"|关于|法治|依法|年度", title, maxsplit=1)[0].strip()
     if not head:
         return None, ""

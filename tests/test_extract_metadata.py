@@ -170,3 +170,13 @@ def test_issuer_of_a_covering_notice_without_a_signature():
 def test_short_names_of_autonomous_areas_and_other_levels(title, adcode, issuer):
     m = meta(title + "\n正文：深入推进依法行政。")
     assert m.jurisdiction.adcode == adcode and m.issuer == issuer
+
+
+def test_a_title_that_starts_with_the_year_still_names_the_region_in_full():
+    m = meta("2021年宁德市蕉城区法治政府建设情况报告\n2021年，全区依法行政。")
+    assert m.year == 2021 and m.issuer == "宁德市蕉城区人民政府" and m.jurisdiction.adcode == "350902"
+
+
+def test_a_summary_published_late_in_the_year_is_about_that_year():
+    m = meta("平罗县法治政府建设情况报告\n发布时间：2023-12-20\n今年以来，全县深入推进依法行政，法治政府建设取得新成效。")
+    assert m.year == 2023
