@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from ingest.clean import Sentence
 from ingest.records import AgencyLink, Evidence, Jurisdiction, MeasureMention
@@ -158,12 +159,38 @@ def _region_prefixes(jurisdiction: Jurisdiction | None) -> list[str]:
     return sorted(set(names), key=len, reverse=True)
 
 
+_MINISTRIES = ("司法|公安|商务|财政|民政|教育|生态环境|自然资源|住房和城乡建设|交通运输|水利|农业农村|文化和旅游|应急管理|"
+               "国家安全|外交|国防|科学技术|工业和信息化|人力资源和社会保障|退役军人事务|审计")
+_NATIONAL = re.compile(rf"国务院(?:办公厅)?|(?:{_MINISTRIES})部|(?:全国|中央)[\u4e00-\u9fff]{{1,6}}?办|"
+                       rf"国家[\u4e00-\u9fff]{{1,8}}?(?:局|委员会)|(?:司法)?[局厅]党[委组]")
+_AFTER_REGION = re.compile(rf"(?:{_INSTITUTION}|仲裁委员会|{_DEPARTMENT})")
+
+
+@lru_cache(maxsize=1)
+def _region_automaton():
+    """Every region name cpca knows (and a city's name without 市), for bodies of other regions (锦江区司法局)."""
+    import ahocorasick
+    import cpca
+
+    auto = ahocorasick.Automaton()
+    for a in cpca.ad_2_addr_dict.values():
+        names = {a.name}
+        if a.rank == 1 and a.name.endswith("市") and len(a.name) >= 3:
+            names.add(a.name[:-1])
+        for n in names:
+            if len(n) >= 2:
+                auto.add_word(n, n)
+    auto.make_automaton()
+    return auto
+
+
 def find_actors(view: str, jurisdiction: Jurisdiction | None = None) -> list[tuple[str, int, int]]:
-    """Bodies named by their level (区委, 县政府, 区司法局) or by the report's region (蕉城区人民法院)."""
+    """Bodies named by their level (区委, 县政府, 区司法局), by a region (蕉城区人民法院, 锦江区司法局), or
+    national ones (国务院, 司法部, 全国扫黑办), each with its span."""
     regions = "|".join(map(re.escape, _region_prefixes(jurisdiction)))
     prefix = rf"(?:{regions}|中共{_LEVEL}?|{_LEVEL})" if regions else rf"(?:中共{_LEVEL}?|{_LEVEL})"
     pat = re.compile(rf"{prefix}(?:{_INSTITUTION}|{_DEPARTMENT})")
-    out: list[tuple[str, int, int]] = []
+    found: dict[int, tuple[str, int, int]] = {}
     for m in pat.finditer(view):
         start, name = m.start(), m.group()
         prev = view[start - 1] if start else " "
@@ -173,5 +200,28 @@ def find_actors(view: str, jurisdiction: Jurisdiction | None = None) -> list[tup
         core = re.sub(rf"^{_LEVEL}", "", core)
         if _BAD_CORE.search(core) or len(name) > 16:
             continue
-        out.append((name, start, m.end()))
+        found[start] = (name, start, m.end())
+    # Bodies of any region, found through the region name (longest name ending at each place).
+    for end, region in _region_automaton().iter(view):
+        start = end - len(region) + 1
+        m = _AFTER_REGION.match(view, end + 1)
+        if not m or start in found or any(s < start < e for _, s, e in found.values()):
+            continue
+        prev = view[start - 1] if start else " "
+        if len(region) <= 2 and "\u4e00" <= prev <= "\u9fff":
+            continue  # a two-character name inside a word (治理县政府 is not 理县)
+        if _BAD_CORE.search(m.group()) or len(m.group()) + len(region) > 16:
+            continue
+        found[start] = (view[start:m.end()], start, m.end())
+    for m in _NATIONAL.finditer(view):
+        if not any(s <= m.start() < e for _, s, e in found.values()) and not _BAD_CORE.search(m.group()):
+            found[m.start()] = (m.group(), m.start(), m.end())
+    # Where two readings overlap, keep the longer.
+    out: list[tuple[str, int, int]] = []
+    for name, start, end in sorted(found.values(), key=lambda f: (f[1], -(f[2] - f[1]))):
+        if out and start < out[-1][2]:
+            if end - start > out[-1][2] - out[-1][1]:
+                out[-1] = (name, start, end)
+            continue
+        out.append((name, start, end))
     return out

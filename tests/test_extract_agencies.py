@@ -70,3 +70,9 @@ def test_an_actor_that_leads_work_is_a_lead_for_the_measures_of_its_sentence():
     lead = _links(rec, "lead")
     assert lead["区司法局"].measures == ["M50"]
     assert "区委组织部" in _links(rec, "actor")
+
+
+def test_bodies_of_other_regions_and_national_bodies():
+    text = "学习借鉴锦江区司法局经验，落实司法部和全国扫黑办部署，依法治理县政府部门，局党委专题研究。"
+    names = [n for n, _, _ in find_actors(text, Jurisdiction(province="重庆市", county="渝中区", adcode="500103"))]
+    assert names == ["锦江区司法局", "司法部", "全国扫黑办", "县政府", "局党委"]  # 县政府, not 理县政府
