@@ -288,6 +288,8 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
     sent_starts = [s.start for s in sentences]
     out: list[Outcome] = []
     topics: dict[int, tuple[int, str, str]] = {}  # sentence → (end of last number, its topic, its verb)
+    clause_prefix: dict[int, str] = {}  # clause start → the object of the clause before it
+    sent_prefix: dict[int, str] = {}
     clauses = [_clause_of(view, sentences, sent_starts, h) for h in hits]
     # Split the text between two numbers of one clause: the first one's tail, the next one's lead.
     bounds: list[list[int]] = [[c[1], c[2]] for c in clauses]  # lead start, tail end
@@ -323,9 +325,15 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
         topic = topics.get(sent.id)
         if topic is None:
             topic = _previous_clause_topic(view, sent, clause_start)
+        if clause_start not in clause_prefix:
+            obj = _previous_clause_object(view, sent, clause_start)
+            clause_prefix[clause_start] = obj
+            if obj:
+                sent_prefix[sent.id] = obj
         names = _indicators(raw_lead, raw_tail, unit, kind_, h, topic,
-                            list_start=same_clause_prev and lead_start == h.start,
-                            clause=view[clause_start:clause_end], clause_start=clause_start, view=view)
+                            list_start=same_clause_prev and lead_start == h.start, in_list=same_clause_prev and view[lead_start - 1:lead_start] in ("、", "和"),
+                            clause=view[clause_start:clause_end], clause_start=clause_start, view=view,
+                            prefix=clause_prefix[clause_start])
         first = names[0] if names and names[0] else ""
         if first:
             verb_m = _VERB_END.search(_clean_lead(raw_lead))
@@ -364,10 +372,10 @@ def _split_between(view: str, a: int, b: int) -> tuple[int, int]:
         return a, b
     if re.search(r"率(?:均|都|全部)(?:达到?|为|是)?$", between) or _BASELINE_PREV.search(between):
         return a, a  # 废止修改42审查率、报备率均为100%: the list belongs to the value
-    m = re.search(r"[、和及与]$", between)
+    m = re.search(r"(?:、|以及|(?<![总调缓融])和)$", between)
     if m:
         return a + m.start(), b
-    seps = [x for x in re.finditer(r"、|和|以及|及(?!时)|与|并", between)]
+    seps = [x for x in re.finditer(r"、|以及|(?<![总调缓融])和", between)]
     if seps:
         last = seps[-1]
         return a + last.start(), a + last.end()
@@ -378,6 +386,24 @@ def _split_between(view: str, a: int, b: int) -> tuple[int, int]:
     if v:
         return a + v.start(), a + v.start()
     return b, b
+
+
+def _previous_clause_object(view: str, sent: Sentence, clause_start: int) -> str:
+    """What the clause before (same sentence, no number in it) worked on: 建成…的行政执法监督平台，
+    录入法律法规1330余部 → 行政执法监督平台. Empty where there is none."""
+    if clause_start <= sent.start:
+        return ""
+    prev = re.split(r"[，,；;：:]", view[sent.start:clause_start - 1])[-1]
+    if not prev or re.search(r"\d", prev) or "“" in prev[-4:] or len(prev) > 40:
+        return ""
+    prev = _clean_lead(prev)
+    if "的" in prev:
+        obj = prev[prev.rfind("的") + 1:]
+    else:
+        verbs = list(_VERB_ANY.finditer(prev))
+        obj = prev[verbs[-1].end():] if verbs else ""
+    obj = re.sub(r"^(?:了|出|好|到|在)", "", obj)
+    return obj if 3 <= len(obj) <= 10 and not _VERB_ANY.search(obj) else ""
 
 
 def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
@@ -434,7 +460,8 @@ def _is_target(view: str, sent: Sentence, h: _Hit, role: str) -> bool:
 
 
 def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, topic, *,
-                list_start: bool, clause: str, clause_start: int, view: str) -> list[str]:
+                list_start: bool, clause: str, clause_start: int, view: str, prefix: str = "",
+                in_list: bool = False) -> list[str]:
     """The indicator name(s) a number stands for; several where one value covers several rates."""
     lead_full = _BASELINE_LEAD.sub("", raw_lead)
     if _BASELINE_NEXT.match(view, h.end):
@@ -511,6 +538,12 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
             name = topic[1] + name
         elif not name and tail:
             name = tail
+        elif in_list and topic and topic[2] and name and not _VERB_ANY.search(name):
+            name = name + topic[2]  # 录入法律法规1330余部、执法案由1.8万余条: the verb carries over
+            lead_verb = True
+    if prefix and name and (lead_verb or (not lead and list_start) or (not lead and _VERB_START.match(tail or "-"))) \
+            and len(name) <= 10 and prefix not in name:
+        name = prefix + name  # the clause continues the one before: its object is the subject here
     return [_suffix(name, unit, kind)] if name else [""]
 
 
