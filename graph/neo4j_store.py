@@ -100,7 +100,11 @@ class Neo4jStore(GraphStore):
         except (neo4j.exceptions.ConfigurationError, ValueError) as e:
             raise StoreError(f"cannot use GOVKG_NEO4J_URI {self.uri!r}: {e}") from None
         if connect:
-            self._connect()
+            try:
+                self._connect()
+            except BaseException:
+                self.close()
+                raise
 
     @classmethod
     def from_settings(cls, settings, tracer=None) -> "Neo4jStore":
