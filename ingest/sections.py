@@ -140,7 +140,9 @@ def find_sections(view: str, kind: str = "annual_report", year: int | None = Non
 
     Where the document has no 一、-level heading at all, its (一)-level headings are the top level."""
     starts = _drop_restarts(_line_starts(view, TOP_HEADING, bare=True))
-    if not starts:
+    if starts:
+        starts = sorted(starts + _unnumbered_headings(view, starts))
+    else:
         starts = _line_starts(view, LEVEL2)
     starts = _split_mixed(view, starts, kind, year)
     sections: list[Section] = []
@@ -149,6 +151,33 @@ def find_sections(view: str, kind: str = "annual_report", year: int | None = Non
         sections.append(Section(heading=heading, role=heading_role(heading, kind, year), ordinal=i,
                                 start=start, end=end, subsections=_subsections(view[start:end])))
     return sections
+
+
+_SHORT_LINE = re.compile(r"^[ \t]*[\u4e00-\u9fff“”\"]{2,15}[ \t]*$")
+_FIRST_SUB = re.compile(r"^[ \t]*(?:[(（]\s*(?:一)?\s*[)）]|一[)）])")
+
+
+def _unnumbered_headings(view: str, starts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Top-level headings that lost their numeral and 、 both (工作要求 between 二、… and the end).
+
+    After the first numbered heading, a short line of words alone, directly followed by a first
+    sub-heading ((一)), opens a new top-level section."""
+    known = {start for start, _ in starts}
+    out = []
+    lines = view.splitlines(keepends=True)
+    pos = 0
+    offsets = []
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line)
+    for i, line in enumerate(lines):
+        start = offsets[i] + len(line) - len(line.lstrip())
+        if start <= starts[0][0] or start in known or not _SHORT_LINE.match(line):
+            continue
+        nxt = next((ln for ln in lines[i + 1:i + 4] if ln.strip()), "")
+        if _FIRST_SUB.match(nxt):
+            out.append((start, line.strip()))
+    return out
 
 
 _PLAN_LINE = re.compile(r"^[ \t]*(?:[(（]?[一二三四五六七八九十]{0,3}[)）、]?\s*)?(?:下一步|下步|今后|明年|来年|(?:19|20)\d\d年工作)")

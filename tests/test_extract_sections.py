@@ -122,3 +122,11 @@ def test_headings_in_the_record_are_as_written():
 def test_no_problems_section_means_no_problems():
     rec = extract_document(Document(doc="p.txt", source="p.txt", text=PROBLEM_REPORT.replace("二、存在的问题", "二、其他工作")))
     assert rec.problems == []
+
+
+def test_a_heading_without_numeral_or_mark_opens_a_section_before_its_first_subheading():
+    text = ("一、总体要求\n（一）指导思想。坚持依法行政。\n二、重点任务\n（一）严格执法。内容。\n"
+            "工作要求\n（一）明确职责分工。\n（二）加强督查考核。\n")
+    secs = sections(text, "implementation_plan")
+    assert [(s.heading, s.role) for s in secs] == [("一、总体要求", "other"), ("二、重点任务", "targets"),
+                                                  ("工作要求", "other")]
