@@ -95,6 +95,8 @@ def read_metadata(view: str) -> Metadata:
 def clean_title(line: str) -> str:
     """A title line without its field label (标题), a site-name suffix, or its covering notice."""
     s = _TITLE_LABEL.sub("", line.strip()).strip()
+    # 某县2021年法治政府建设年度报告 发布时间：2022-01-10 来源：… → the title alone
+    s = re.split(r"\s+(?:发布时间|发布日期|发表时间|来源|信息来源|时间|日期|作者|浏览次数)\s*[:：]", s)[0]
     m = _COVER_NOTICE.search(s)
     if m and _TITLE_WORDS.search(m.group(1)):
         s = m.group(1).strip("《》<> ")
@@ -131,11 +133,12 @@ def find_title(lines: list[str]) -> str | None:
             break
     if not candidates:
         return None
-    # Prefer a title about rule of law (a page's first title-like line may be a site section name).
-    for s in candidates:
-        if re.search(r"法治|依法|法制|普法", s):
-            return s
-    return candidates[0]
+    # A page's first title-like line may be a column name (法治政府建设年度报告): prefer a title
+    # about rule of law that also names a year and a region or body; the earliest among equals.
+    def score(t: str) -> int:
+        return (bool(re.search(r"法治|依法|法制|普法", t)) + bool(_YEAR.search(t))
+                + bool(re.search(r"[省市区县州旗盟]|自治区|政府|厅|局", t)))
+    return max(candidates, key=lambda t: (score(t), -candidates.index(t)))
 
 
 def document_kind(title: str | None, head: str) -> str:

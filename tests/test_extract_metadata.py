@@ -180,3 +180,8 @@ def test_a_title_that_starts_with_the_year_still_names_the_region_in_full():
 def test_a_summary_published_late_in_the_year_is_about_that_year():
     m = meta("平罗县法治政府建设情况报告\n发布时间：2023-12-20\n今年以来，全县深入推进依法行政，法治政府建设取得新成效。")
     assert m.year == 2023
+
+
+def test_a_column_name_is_not_the_title_and_trailing_page_facts_are_cut():
+    lines = ["法治政府建设年度报告", "某某县2021年法治政府建设年度报告 发布时间：2022-01-10 来源：县司法局", "正文"]
+    assert find_title(lines) == "某某县2021年法治政府建设年度报告"
