@@ -106,6 +106,10 @@ def cn_number(s: str) -> float | None:
         return None
     total, current = 0, None
     for ch in s:
+        if ch in "零〇":
+            if current is not None:
+                return None
+            continue  # a place holder: 一千零五
         if ch in _CN_DIGIT:
             if current is not None:
                 return None  # two digits in a row (一二) is a list, not a number
