@@ -107,6 +107,8 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
         start = end - len(key) + 1
         if keep:
             s, e = keep[start], keep[end] + 1
+            if view.count("“", s, e) > view.count("”", s, e) and view[e:e + 1] == "”":
+                e += 1  # 行政执法“三项制度” keeps its closing quote
         else:
             s, e = start, end + 1
         hits.append((s, e, key, ids))
