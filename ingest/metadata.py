@@ -111,6 +111,8 @@ def _is_title_line(s: str) -> bool:
         return False
     if s.startswith(_NOT_TITLE_START) or s.endswith(("。", "；", ";", "：", ":", "，", ",")):
         return False
+    if re.match(r"[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[.．、]|第[一二三四五六七八九十]+部分", s):
+        return False  # a section heading (三、2024年工作计划), not the document's title
     return s.count("，") + s.count(",") <= 1 and "。" not in s
 
 

@@ -193,22 +193,27 @@ _LINE_START_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[
 
 
 def reflow_pdf_text(text: str) -> str:
-    """Undo a PDF's hard line wrapping: join a line to the next unless it ends a sentence or the next
-    starts a heading; drop page numbers and form feeds."""
-    lines = [ln.rstrip() for ln in text.replace("\f", "\n").splitlines()]
+    """Undo a PDF's hard line wrapping: a line that fills the text width continues on the next one,
+    unless it ends a sentence or the next starts a heading; page numbers and form feeds go."""
+    lines = [ln.strip() for ln in text.replace("\f", "\n").splitlines()]
+    # A wrapped line fills the width; a shorter one (a title, a heading, a paragraph's end) ends there.
+    lengths = sorted(len(ln) for ln in lines if ln)
+    full = lengths[int(len(lengths) * 0.75)] if lengths else 0
     out: list[str] = []
+    last_len = 0  # length of the last physical line added to out[-1]
     for ln in lines:
         if _PAGE_NUMBER.match(ln):
             continue
-        if not ln.strip():
+        if not ln:
             if out and out[-1] != "":
                 out.append("")
             continue
-        if out and out[-1] and not re.search(r"[。！？；：:!?;”」）)]$", out[-1]) \
-                and not _LINE_START_HEADING.match(ln) and len(out[-1].strip()) >= 15:
-            out[-1] += ln.strip()
+        if (out and out[-1] and full and last_len >= 0.85 * full and not re.search(r"[。！？；：:!?;”」）)]$", out[-1])
+                and not _LINE_START_HEADING.match(ln)):
+            out[-1] += ln
         else:
-            out.append(ln.strip())
+            out.append(ln)
+        last_len = len(ln)
     return "\n".join(ln for ln in out if ln)
 
 
