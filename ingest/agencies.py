@@ -147,7 +147,8 @@ def _clean_unit(piece: str) -> str | None:
     # Keep balanced brackets (各镇(街)); drop a stray one.
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         name = name.strip("()（）")
-    return name if 2 <= len(name) <= 30 else None
+    cjk = sum(1 for c in name if "\u4e00" <= c <= "\u9fff")
+    return name if 2 <= len(name) <= 30 and cjk >= 2 else None
 
 
 def _region_prefixes(jurisdiction: Jurisdiction | None) -> list[str]:

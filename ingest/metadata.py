@@ -225,9 +225,10 @@ def _date_at(s: str) -> str | None:
 def find_published(view: str) -> str | None:
     """Publication date as YYYY-MM-DD: a labelled date, else the date under the closing signature."""
     head = view[:4000]
-    for label in _PUBLISHED_LABELS:
-        for m in label.finditer(head):
-            d = _date_at(head[m.end():m.end() + 24])
+    for i, label in enumerate(_PUBLISHED_LABELS):
+        # A bare 时间：/日期： counts only among the page facts above the text (not 会议时间 in the body).
+        for m in label.finditer(head if i < 2 else "\n".join(head.splitlines()[:12])):
+            d = _date_at(m.string[m.end():m.end() + 24])
             if d:
                 return d
     tail = [ln.strip() for ln in view.splitlines() if ln.strip()][-15:]

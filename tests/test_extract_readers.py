@@ -197,3 +197,20 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypa
     path.write_bytes(REPORT.encode("utf-8") * 10)
     with pytest.raises(InputError, match="too large"):
         read_document(path)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.binary(max_size=600),
+                 st.text(max_size=200).flatmap(lambda t: st.sampled_from(["utf-8", "gb18030", "utf-16"]).map(
+                     lambda enc: t.encode(enc, errors="ignore")))))
+def test_any_bytes_decode_or_fail_with_an_input_error(raw):
+    try:
+        text, enc = decode_bytes(raw, "fuzz.txt")
+    except InputError as e:
+        assert e.problem
+    else:
+        assert isinstance(text, str) and enc

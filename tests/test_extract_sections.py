@@ -130,3 +130,24 @@ def test_a_heading_without_numeral_or_mark_opens_a_section_before_its_first_subh
     secs = sections(text, "implementation_plan")
     assert [(s.heading, s.role) for s in secs] == [("一、总体要求", "other"), ("二、重点任务", "targets"),
                                                   ("工作要求", "other")]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["一、", "二、", "、", "（一）", "()", ")", "1.", "一是", "存在的问题", "下一步工作计划", "2021年",
+                           "牵头单位：", "责任单位：", "区司法局", "、", "发展和改革局", "行政执法“三项制度”", "。", "；", "：",
+                           "\n", " ", "标题 ", "关于印发《", "》的通知", "宁夏", "平罗县", "中共", "委员会办公室",
+                           "发布时间：2021-03-05", "〔2020〕12号", "二〇二〇年十二月三十一日"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=200), st.lists(_PIECES, max_size=40).map("".join)))
+def test_arbitrary_text_never_breaks_structure_metadata_agencies_or_problems(text):
+    rec = extract_document(Document(doc="fuzz.txt", source="fuzz.txt", text=text))
+    for s in rec.sections:
+        assert 0 <= s.start < s.end <= len(text)
+    for a in rec.agency_links:  # names are kept in the normalised form, so one agency is one node
+        assert normalize(text[a.where.start:a.where.end]) == a.name
+    for p in rec.problems:
+        assert text[p.where.start:p.where.end].strip() == p.text
