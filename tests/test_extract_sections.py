@@ -25,6 +25,8 @@ def sections(text: str, kind: str = "annual_report", year: int | None = 2020):
     ("下一步工作思路", "plans"),
     ("三、2021年工作安排", "plans"),
     ("四、推进法治政府建设的主要安排", "plans"),
+    ("五、其他需要报告的情况", "other"),
+    ("三、下步工作打算", "plans"),
     ("四、2021年及“十四五”期间推进法治政府建设的工作思路目标举措", "plans"),
     ("二、坚持问题导向，着力解决群众反映强烈的突出问题", "achievements"),
 ])
