@@ -147,34 +147,44 @@ def measure_measure(store: GraphStore, level: str, role: str, region: str, years
           Param("level", str, "report", "co-occur in the same sentence | section | report"),
           *_FILTERS[1:4],
           Param("min_support", int, 2, "an edge needs at least this many units holding both measures"),
-          Param("max_q", float, 1.0, "an edge also needs a BH q-value at most this (1: no test)"),
+          Param("min_lift", float, 1.0, "an edge needs at least this lift (1: as often as chance or more)"),
+          Param("max_q", float, 1.0, "an edge needs a BH q-value at most this (1: no test)"),
+          Param("max_edges", int, 2000, "keep at most this many edges, strongest association (lowest p) first"),
           Param("resolution", float, 1.0, "Louvain resolution (higher: smaller communities)"),
-          Param("seed", int, 7, "Louvain random seed (same seed, same communities)"))
+          Param("seed", int, 7, "random seed for Louvain and sampled betweenness (same seed, same answer)"))
 def measure_network(store: GraphStore, level: str, role: str, region: str, years: str, min_support: int,
-                    max_q: float, resolution: float, seed: int) -> Table:
+                    min_lift: float, max_q: float, max_edges: int, resolution: float, seed: int) -> Table:
     inc, ctx, total, n_m, (a, b, both, st) = _measure_pairs(store, level, role, region, years, min_support)
     cols = ["community", "community_size", "measure_id", "measure", "units", "degree", "strength",
             "betweenness", "pagerank", "community_core", "edges", "min_support", "small_sample"]
-    keep = st["q"] <= max_q
+    idx = np.flatnonzero((st["q"] <= max_q) & (st["lift"] >= min_lift))
+    keys = np.array([f"{inc.measure_ids[a[i]]}\t{inc.measure_ids[b[i]]}" for i in idx])
+    idx = idx[_order(st["p"][idx], both[idx], keys)]
+    if max_edges and len(idx) > max_edges:
+        idx = idx[:max_edges]
     g = nx.Graph()
-    for m in sorted({int(x) for x in np.concatenate([a[keep], b[keep]])}, key=lambda m: inc.measure_ids[m]):
+    for m in sorted({int(x) for x in np.concatenate([a[idx], b[idx]])}, key=lambda m: inc.measure_ids[m]):
         g.add_node(inc.measure_ids[m], idx=m)
-    edges = sorted((inc.measure_ids[a[i]], inc.measure_ids[b[i]], int(both[i])) for i in np.flatnonzero(keep))
-    g.add_weighted_edges_from(edges)
+    g.add_weighted_edges_from(sorted((inc.measure_ids[a[i]], inc.measure_ids[b[i]], int(both[i])) for i in idx))
     if g.number_of_nodes() == 0:
         return Table(cols, [])
     comms = nx.community.louvain_communities(g, weight="weight", resolution=resolution, seed=seed)
     comms = sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0]))
     strength = dict(g.degree(weight="weight"))
-    between = nx.betweenness_centrality(g, normalized=True)
+    # exact up to BETWEENNESS_SAMPLE measures; above, estimated from that many sampled sources
+    k = BETWEENNESS_SAMPLE if g.number_of_nodes() > BETWEENNESS_SAMPLE else None
+    between = nx.betweenness_centrality(g, k=k, normalized=True, seed=seed)
     rank = nx.pagerank(g, weight="weight")
     rows = []
-    for k, members in enumerate(comms, start=1):
-        core = sorted(members, key=lambda m: (-strength[m], m))[:3]
-        core_names = "、".join(inc.measure_names[g.nodes[m]["idx"]] for m in core)
-        for m in sorted(members, key=lambda m: (-strength[m], m)):
+    for c, members in enumerate(comms, start=1):
+        ranked = sorted(members, key=lambda m: (-strength[m], m))
+        core_names = "、".join(inc.measure_names[g.nodes[m]["idx"]] for m in ranked[:3])
+        for m in ranked:
             i = g.nodes[m]["idx"]
-            rows.append([k, len(members), m, inc.measure_names[i], int(n_m[i]), g.degree(m), int(strength[m]),
+            rows.append([c, len(members), m, inc.measure_names[i], int(n_m[i]), g.degree(m), int(strength[m]),
                          rnd(between[m]), rnd(rank[m]), core_names, g.number_of_edges(), min_support,
                          bool(n_m[i] < SMALL_SAMPLE)])
     return Table(cols, rows)
+
+
+BETWEENNESS_SAMPLE = 64

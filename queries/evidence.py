@@ -17,7 +17,7 @@ import numpy as np
 from govkg.errors import QueryError
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
-from queries.incidence import Incidence, get_incidence, parse_level, parse_roles
+from queries.incidence import ROLES, Incidence, get_incidence, parse_level, parse_roles
 from queries.stats import SMALL_SAMPLE, rnd
 
 MENTIONS_OF = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
@@ -35,9 +35,7 @@ PROMOTES_OF = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) WHERE i.id IN $ids
 PROBLEMS_LIKE = ("MATCH (p:Problem) WHERE p.text CONTAINS $text OPTIONAL MATCH (p)-[:CONCERNS]->(m:Measure) "
                  "RETURN p.report AS report, p.id AS id, p.text AS text, p.section AS section, "
                  "p.sentence_id AS sentence_id, p.span_start AS span_start, p.span_end AS span_end, m.id AS measure")
-PROBLEMS_ALL = ("MATCH (p:Problem) OPTIONAL MATCH (p)-[:CONCERNS]->(m:Measure) "
-                "RETURN p.report AS report, p.id AS id, p.text AS text, m.id AS measure, m.name AS name")
-PROBLEM_SECTION_MENTIONS = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE e.role = $role "
+PROBLEM_SECTION_MENTIONS = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE e.role = $role AND m.id IN $ids "
                             "RETURN r.id AS report, m.id AS measure, m.name AS name, e.evidence AS text, "
                             "e.sentence_id AS sentence_id")
 
@@ -165,43 +163,69 @@ def _pair_rows(scope: _Scope, level: str, mentions: list[dict], outcomes: list[d
           Param("limit", int, 500, "most rows (0: all)"))
 def problems(store: GraphStore, measure: str, region: str, years: str, detail: bool, limit: int) -> Table:
     inc = get_incidence(store)
-    scope = _Scope(inc, "", region, years)
-    wanted = {inc.measure_ids[i] for i in inc.resolve_measures(measure)} if measure else None
-    names = dict(zip(inc.measure_ids, inc.measure_names))
-    statements: list[tuple[str | None, str, str, str]] = []  # (measure, source, report, text)
-    for d in store.read(PROBLEMS_ALL).records():
-        if scope.keep(d["report"], None):
-            statements.append((d["measure"], "problem", d["report"], d["text"] or ""))
-    for d in store.read(PROBLEM_SECTION_MENTIONS, {"role": "problems"}).records():
-        if scope.keep(d["report"], None):
-            statements.append((d["measure"], "problems-section", d["report"], d["text"] or ""))
+    mask = inc.report_mask(region, years)
+    wanted = inc.resolve_measures(measure) if measure else None
+    if measure and not wanted:
+        raise QueryError(f"no measure matches {measure!r}; `govkg query measures` lists them")
+    none = "(no measure named)"
+    # Problem statements (one entry per problem and measure it concerns)
+    q = np.ones(len(inc.q_rep), dtype=bool) if mask is None else mask[inc.q_rep]
     if wanted is not None:
-        statements = [s for s in statements if s[0] in wanted]
+        q &= np.isin(inc.q_meas, wanted)
+    # mentions of a measure inside a problems section
+    s = inc.m_role == ROLES.index("problems")
+    if mask is not None:
+        s &= mask[inc.m_rep]
+    if wanted is not None:
+        s &= np.isin(inc.m_meas, wanted)
     if detail:
         cols = ["measure_id", "measure", "source", "report", "region", "year", "text"]
-        rows = [[m, names.get(m, "(no measure named)") if m else "(no measure named)", src, rep,
-                 *scope.where(rep), text] for m, src, rep, text in statements]
+        rows = []
+        for k in np.flatnonzero(q):
+            m, r = int(inc.q_meas[k]), int(inc.q_rep[k])
+            rows.append([inc.measure_ids[m] if m >= 0 else None, inc.measure_names[m] if m >= 0 else none,
+                         "problem", inc.report_ids[r], inc.region_name(r), int(inc.year[r]) or None, inc.q_text[k]])
+        texts = {}
+        ids = sorted({inc.measure_ids[int(m)] for m in inc.m_meas[s]})
+        if ids:
+            for d in store.read(PROBLEM_SECTION_MENTIONS, {"role": "problems", "ids": ids}).records():
+                texts.setdefault((d["report"], d["measure"]), []).append(d["text"] or "")
+        for k in np.flatnonzero(s):
+            m, r = int(inc.m_meas[k]), int(inc.m_rep[k])
+            for text in texts.get((inc.report_ids[r], inc.measure_ids[m]), [""])[:1]:
+                rows.append([inc.measure_ids[m], inc.measure_names[m], "problems-section", inc.report_ids[r],
+                             inc.region_name(r), int(inc.year[r]) or None, text])
+        rows = [list(r) for r in {tuple(r): r for r in rows}.values()]
         rows.sort(key=lambda r: (r[0] or "~", r[2], r[3], r[6]))
     else:
         cols = ["measure_id", "measure", "source", "statements", "reports", "reports_mentioning", "share",
                 "regions", "years", "example", "small_sample"]
         x = inc.report_measures()
-        mask = scope.mask
-        groups: dict[tuple, list[tuple]] = defaultdict(list)
-        for s in statements:
-            groups[(s[0], s[1])].append(s)
+        if mask is not None:
+            x = x[mask]
+        mentioning = np.asarray(x.sum(axis=0)).ravel().astype(int)
         rows = []
-        for (m, src), ss in groups.items():
-            reps = sorted({scope.rix[s[2]] for s in ss})
-            col = inc.measure_ids.index(m) if m in inc.measure_ids else None
-            mentioning = None
-            if col is not None:
-                hits = x[:, col].toarray().ravel() > 0
-                mentioning = int((hits & mask).sum() if mask is not None else hits.sum())
-            rows.append([m, names.get(m, "(no measure named)") if m else "(no measure named)", src, len(ss),
-                         len(reps), mentioning, rnd(len(reps) / mentioning) if mentioning else None,
-                         inc.regions_of(reps), inc.years_of(reps), min((s[3] for s in ss), key=lambda t: (len(t), t))[:120],
-                         len(reps) < SMALL_SAMPLE])
+        for source, meas, reps, idx in (("problem", inc.q_meas[q], inc.q_rep[q], np.flatnonzero(q)),
+                                         ("problems-section", inc.m_meas[s], inc.m_rep[s], None)):
+            for m, pos in _groups(meas.astype(np.int64)):
+                ur = np.unique(reps[pos])
+                n_m = int(mentioning[m]) if m >= 0 else None
+                example = None
+                if idx is not None:
+                    example = min((inc.q_text[k] for k in idx[pos]), key=lambda t: (len(t), t))[:120]
+                rows.append([inc.measure_ids[m] if m >= 0 else None, inc.measure_names[m] if m >= 0 else none,
+                             source, len(pos), len(ur), n_m, rnd(len(ur) / n_m) if n_m else None,
+                             inc.regions_of(ur), inc.years_of(ur), example, len(ur) < SMALL_SAMPLE])
         rows.sort(key=lambda r: (-r[4], r[0] or "~", r[2]))
     truncated = bool(limit and len(rows) > limit)
     return Table(cols, rows[:limit] if limit else rows, truncated)
+
+
+def _groups(keys: np.ndarray):
+    """(key, positions) for each distinct key."""
+    if not len(keys):
+        return []
+    order = np.argsort(keys, kind="stable")
+    uniq, first = np.unique(keys[order], return_index=True)
+    bounds = list(first[1:]) + [len(order)]
+    return [(int(u), order[a:b]) for u, a, b in zip(uniq, first, bounds)]

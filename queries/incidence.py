@@ -39,6 +39,7 @@ FINGERPRINT_QUERIES = (
     "MATCH (:Report)-[e:MENTIONS]->(:Measure) RETURN count(e) AS n",
     "MATCH (o:Outcome) RETURN count(o) AS n",
     "MATCH (:Report)-[e:PROMOTES]->(:Initiative) RETURN count(e) AS n",
+    "MATCH (p:Problem) RETURN count(p) AS n",
 )
 
 SCAN_REPORTS = ("MATCH (r:Report) RETURN r.id AS id, r.year AS year, r.province AS province, "
@@ -54,6 +55,8 @@ SCAN_OUTCOMES = ("MATCH (o:Outcome) RETURN o.report AS report, o.indicator AS in
 SCAN_PROMOTES = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) RETURN r.id AS report, i.id AS initiative, "
                  "e.role AS role, e.section AS section, e.sentence_id AS sentence")
 SCAN_INSTANCES = "MATCH (i:Initiative)-[:INSTANCE_OF]->(m:Measure) RETURN i.id AS initiative, m.id AS measure"
+SCAN_PROBLEMS = ("MATCH (p:Problem) OPTIONAL MATCH (p)-[:CONCERNS]->(m:Measure) "
+                 "RETURN p.report AS report, p.id AS id, p.text AS text, m.id AS measure")
 
 
 def role_code(role) -> int:
@@ -152,7 +155,8 @@ class Incidence:
     o_rep: np.ndarray = None  # type: ignore[assignment]
     o_ind: np.ndarray = None  # type: ignore[assignment]
     o_value: np.ndarray = None  # type: ignore[assignment]
-    o_unit: list[str] = field(default_factory=list)
+    o_unit_code: np.ndarray = None  # type: ignore[assignment]
+    unit_names: list[str] = field(default_factory=list)
     o_target: np.ndarray = None  # type: ignore[assignment]
     o_role: np.ndarray = None  # type: ignore[assignment]
     o_sec: np.ndarray = None  # type: ignore[assignment]
@@ -162,28 +166,50 @@ class Incidence:
     p_rep: np.ndarray = None  # type: ignore[assignment]
     p_ini: np.ndarray = None  # type: ignore[assignment]
     p_role: np.ndarray = None  # type: ignore[assignment]
+    # Problem statements, one entry per (problem, measure it concerns); measure -1: none named
+    q_rep: np.ndarray = None  # type: ignore[assignment]
+    q_meas: np.ndarray = None  # type: ignore[assignment]
+    q_id: list[str] = field(default_factory=list)
+    q_text: list[str] = field(default_factory=list)
+    # each report's region name, as a code into region_names
+    region_names: list[str] = field(default_factory=list)
+    region_code: np.ndarray = None  # type: ignore[assignment]
     _cache: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- sizes and names -------------------------------------------------------------------
+    def unit(self, k: int) -> str:
+        """Outcome k's unit."""
+        return self.unit_names[self.o_unit_code[k]]
+
     @property
     def n_reports(self) -> int:
         return len(self.report_ids)
 
     def region_name(self, r: int) -> str:
         """The name of report r's jurisdiction (its most specific level), or its province."""
-        j = self.jurisdictions.get(self.adcode[r])
-        return (j or {}).get("name") or self.province[r] or "(unknown region)"
+        return self.region_names[self.region_code[r]]
+
+    def _name_regions(self) -> None:
+        names = []
+        for a, prov in zip(self.adcode, self.province):
+            j = self.jurisdictions.get(a)
+            names.append((j or {}).get("name") or prov or "(unknown region)")
+        self.region_names = sorted(set(names))
+        ix = {n: i for i, n in enumerate(self.region_names)}
+        self.region_code = np.array([ix[n] for n in names], dtype=np.int32)
 
     def regions_of(self, reports: Iterable[int], most: int = 12) -> str:
         """Distinct region names of these reports, 、-joined, at most `most` then "…(+k)"."""
-        names = sorted({self.region_name(int(r)) for r in reports})
+        reps = np.asarray(list(reports) if not isinstance(reports, np.ndarray) else reports, dtype=np.int64)
+        names = sorted(self.region_names[c] for c in np.unique(self.region_code[reps]))
         extra = len(names) - most
         return "、".join(names[:most]) + (f"…(+{extra})" if extra > 0 else "")
 
     def years_of(self, reports: Iterable[int]) -> str:
-        ys = sorted({int(self.year[int(r)]) for r in reports if self.year[int(r)]})
-        return ",".join(map(str, ys))
+        reps = np.asarray(list(reports) if not isinstance(reports, np.ndarray) else reports, dtype=np.int64)
+        ys = np.unique(self.year[reps])
+        return ",".join(str(int(y)) for y in ys if y)
 
     # -- filters ---------------------------------------------------------------------------
     def region_prefixes(self, region: str) -> list[str]:
@@ -318,67 +344,171 @@ def fingerprint(store: GraphStore) -> tuple:
     return tuple(out)
 
 
+def read_columns(store: GraphStore, query: str):
+    """A read's result as a pyarrow Table.
+
+    A store with a `read_columns(query)` method returning a pyarrow Table is read through it;
+    the embedded store through LadybugDB's Arrow export (several times faster than row by row on
+    a large scan); any other store row by row through `GraphStore.read`.
+    """
+    import pyarrow as pa
+
+    fast = getattr(store, "read_columns", None)
+    if callable(fast):
+        return fast(query)
+    if getattr(store, "backend", "") == "embedded" and hasattr(store, "_conn") and hasattr(store, "_lock"):
+        store._trace(query, {})
+        with store._lock:  # the embedded store's connection is shared by threads
+            result = store._conn.execute(query)
+            try:
+                return result.get_as_arrow()
+            finally:
+                result.close()
+    t = store.read(query)
+    return pa.table({c: pa.array([r[i] for r in t.rows]) for i, c in enumerate(t.columns)})
+
+
+def _col(table, name):
+    import pyarrow as pa
+
+    c = table.column(name)
+    c = c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
+    if pa.types.is_null(c.type):  # every value None (an empty store, or no such property yet)
+        c = pa.array([None] * len(c), type=pa.string())
+    return c
+
+
+def _codes(arr, values: list) -> np.ndarray:
+    """Position of each value in `values` (-1 where absent or null)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(arr) == 0:
+        return np.zeros(0, dtype=np.int64)
+    arr = pc.cast(arr, pa.string()) if not pa.types.is_string(arr.type) else arr
+    idx = pc.index_in(arr, value_set=pa.array(values, type=pa.string()))
+    return pc.fill_null(idx, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _roles(arr) -> np.ndarray:
+    codes = _codes(arr, list(ROLES))
+    codes[codes < 0] = _ROLE_CODE["other"]
+    return codes.astype(np.int8)
+
+
+def _ints(arr, missing: int) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(arr) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
+        arr = pc.cast(arr, pa.float64(), safe=False)
+    return pc.fill_null(arr, missing).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _strings(arr) -> list[str]:
+    return ["" if x is None else str(x) for x in arr.to_pylist()]
+
+
+def _distinct(arr) -> list[str]:
+    import pyarrow.compute as pc
+
+    return sorted(x for x in pc.unique(arr).to_pylist() if x)
+
+
 def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     """Read the store once into an `Incidence`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     inc = Incidence(fingerprint=fp)
+    reps = read_columns(store, SCAN_REPORTS)
     # sorted here, not by the store, so that both backends give the same order
-    reps = sorted(store.read(SCAN_REPORTS).rows, key=lambda r: r[0])
-    inc.report_ids = [r[0] for r in reps]
-    inc.year = np.array([int(r[1] or 0) for r in reps], dtype=np.int32)
-    inc.province = [r[2] or "" for r in reps]
-    inc.adcode = [str(r[3] or "") for r in reps]
-    inc.level = [r[4] or "" for r in reps]
-    inc.kind = [r[5] or "" for r in reps]
-    inc.title = [r[6] or "" for r in reps]
-    rix = {rid: i for i, rid in enumerate(inc.report_ids)}
+    reps = reps.take(pc.sort_indices(reps, sort_keys=[("id", "ascending")])) if reps.num_rows else reps
+    inc.report_ids = _strings(_col(reps, "id"))
+    inc.year = _ints(_col(reps, "year"), 0).astype(np.int32)
+    inc.province = _strings(_col(reps, "province"))
+    inc.adcode = _strings(_col(reps, "adcode"))
+    inc.level = _strings(_col(reps, "level"))
+    inc.kind = _strings(_col(reps, "kind"))
+    inc.title = _strings(_col(reps, "title"))
     for r in store.read(SCAN_JURISDICTIONS).rows:
         inc.jurisdictions[str(r[0])] = dict(zip(("name", "level", "province", "city", "county"), r[1:]))
     meas = sorted(store.read(SCAN_MEASURES).rows, key=lambda r: r[0])
     inc.measure_ids = [r[0] for r in meas]
     inc.measure_names = [r[1] or r[0] for r in meas]
     inc.measure_domains = [r[2] or "" for r in meas]
-    mix = {m: i for i, m in enumerate(inc.measure_ids)}
 
-    ment = [r for r in store.read(SCAN_MENTIONS).rows if r[0] in rix and r[1] in mix]
-    inc.m_rep = np.array([rix[r[0]] for r in ment], dtype=np.int32)
-    inc.m_meas = np.array([mix[r[1]] for r in ment], dtype=np.int32)
-    inc.m_role = np.array([role_code(r[2]) for r in ment], dtype=np.int8)
-    inc.m_sec = np.array([-1 if r[3] is None else int(r[3]) for r in ment], dtype=np.int32)
-    inc.m_count = np.array([int(r[5] or 0) for r in ment], dtype=np.int32)
-    sents = [list(r[4] or []) for r in ment]
-    lens = np.array([len(s) for s in sents], dtype=np.int64)
+    ment = read_columns(store, SCAN_MENTIONS)
+    rep, mea = _codes(_col(ment, "report"), inc.report_ids), _codes(_col(ment, "measure"), inc.measure_ids)
+    ok = (rep >= 0) & (mea >= 0)
+    ment = ment.filter(pa.array(ok)) if not ok.all() else ment
+    inc.m_rep, inc.m_meas = rep[ok].astype(np.int32), mea[ok].astype(np.int32)
+    inc.m_role = _roles(_col(ment, "role"))
+    inc.m_sec = _ints(_col(ment, "section"), -1).astype(np.int32)
+    inc.m_count = _ints(_col(ment, "n"), 0).astype(np.int32)
+    sents = _col(ment, "sentences")
+    if len(sents) and (pa.types.is_list(sents.type) or pa.types.is_large_list(sents.type)):
+        lens = pc.fill_null(pc.list_value_length(sents), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        flat = _ints(pc.list_flatten(sents), -1)
+    else:
+        lens, flat = np.zeros(len(sents), dtype=np.int64), np.zeros(0, dtype=np.int64)
     inc.s_rep = np.repeat(inc.m_rep, lens)
     inc.s_meas = np.repeat(inc.m_meas, lens)
     inc.s_role = np.repeat(inc.m_role, lens)
-    inc.s_sent = np.array([int(x) for s in sents for x in s], dtype=np.int32)
+    inc.s_sent = flat
 
-    outs = [r for r in store.read(SCAN_OUTCOMES).rows if r[0] in rix and r[1]]
-    inc.indicator_ids = sorted({r[1] for r in outs})
-    iix = {n: i for i, n in enumerate(inc.indicator_ids)}
-    inc.o_rep = np.array([rix[r[0]] for r in outs], dtype=np.int32)
-    inc.o_ind = np.array([iix[r[1]] for r in outs], dtype=np.int32)
-    inc.o_value = np.array([np.nan if r[2] is None else float(r[2]) for r in outs], dtype=np.float64)
-    inc.o_unit = [r[3] or "" for r in outs]
-    inc.o_target = np.array([bool(r[4]) for r in outs], dtype=bool)
-    inc.o_role = np.array([role_code(r[5]) for r in outs], dtype=np.int8)
-    inc.o_sec = np.array([-1 if r[6] is None else int(r[6]) for r in outs], dtype=np.int32)
+    outs = read_columns(store, SCAN_OUTCOMES)
+    orep = _codes(_col(outs, "report"), inc.report_ids)
+    ind = _col(outs, "indicator")
+    ok = (orep >= 0) & pc.fill_null(pc.greater(pc.utf8_length(pc.cast(ind, pa.string())), 0), False).to_numpy(
+        zero_copy_only=False) if len(ind) else orep >= 0
+    outs, orep = (outs.filter(pa.array(ok)) if not ok.all() else outs), orep[ok]
+    inc.indicator_ids = _distinct(_col(outs, "indicator"))
+    inc.o_rep = orep.astype(np.int32)
+    inc.o_ind = _codes(_col(outs, "indicator"), inc.indicator_ids).astype(np.int32)
+    val = _col(outs, "value")
+    inc.o_value = (pc.cast(val, pa.float64(), safe=False).to_numpy(zero_copy_only=False).astype(np.float64)
+                   if len(val) else np.zeros(0))
+    inc.o_value = np.where(np.isfinite(inc.o_value), inc.o_value, np.nan)
+    unit = pc.fill_null(pc.cast(_col(outs, "unit"), pa.string()), "")
+    inc.unit_names = sorted(set(pc.unique(unit).to_pylist()))
+    inc.o_unit_code = _codes(unit, inc.unit_names).astype(np.int32)
+    tgt = _col(outs, "is_target")
+    inc.o_target = (pc.fill_null(pc.cast(tgt, pa.bool_()), False).to_numpy(zero_copy_only=False).astype(bool)
+                    if len(tgt) else np.zeros(0, dtype=bool))
+    inc.o_role = _roles(_col(outs, "role"))
+    inc.o_sec = _ints(_col(outs, "section"), -1).astype(np.int32)
     # an outcome without a sentence id gets a unit of its own (negative, never shared)
-    inc.o_sent = np.array([int(r[7]) if r[7] is not None else -2 - i for i, r in enumerate(outs)], dtype=np.int64)
-    if len(inc.o_sent) and inc.o_sent.min() < 0:
-        # shift so that every sentence key is non-negative; measures' sentences shift alike
-        shift = -int(inc.o_sent.min())
-        inc.o_sent = inc.o_sent + shift
-        inc.s_sent = inc.s_sent.astype(np.int64) + shift
-    inc.o_meas = np.array([mix.get(r[8], -1) if r[8] else -1 for r in outs], dtype=np.int32)
+    sent = _ints(_col(outs, "sentence"), -1)
+    missing = np.flatnonzero(sent < 0)
+    sent[missing] = -2 - np.arange(len(missing))
+    shift = -int(sent.min()) if len(sent) and sent.min() < 0 else 0
+    # shift so that every sentence key is non-negative; measures' sentences shift alike
+    inc.o_sent = sent + shift
+    inc.s_sent = inc.s_sent + shift
+    inc.o_meas = _codes(_col(outs, "measure"), inc.measure_ids).astype(np.int32)
 
-    prom = [r for r in store.read(SCAN_PROMOTES).rows if r[0] in rix]
-    inc.initiative_ids = sorted({r[1] for r in prom})
-    nix = {n: i for i, n in enumerate(inc.initiative_ids)}
-    inc.p_rep = np.array([rix[r[0]] for r in prom], dtype=np.int32)
-    inc.p_ini = np.array([nix[r[1]] for r in prom], dtype=np.int32)
-    inc.p_role = np.array([role_code(r[2]) for r in prom], dtype=np.int8)
+    prom = read_columns(store, SCAN_PROMOTES)
+    prep = _codes(_col(prom, "report"), inc.report_ids)
+    prom = prom.filter(pa.array(prep >= 0)) if len(prep) and not (prep >= 0).all() else prom
+    prep = prep[prep >= 0]
+    inc.initiative_ids = _distinct(_col(prom, "initiative"))
+    inc.p_rep = prep.astype(np.int32)
+    inc.p_ini = _codes(_col(prom, "initiative"), inc.initiative_ids).astype(np.int32)
+    inc.p_role = _roles(_col(prom, "role"))
     for ini, mid in store.read(SCAN_INSTANCES).rows:
         inc.initiative_measure.setdefault(ini, []).append(mid)
+
+    probs = read_columns(store, SCAN_PROBLEMS)
+    qrep = _codes(_col(probs, "report"), inc.report_ids)
+    probs = probs.filter(pa.array(qrep >= 0)) if len(qrep) and not (qrep >= 0).all() else probs
+    inc.q_rep = qrep[qrep >= 0].astype(np.int32)
+    inc.q_meas = _codes(_col(probs, "measure"), inc.measure_ids).astype(np.int32)
+    inc.q_id = _strings(_col(probs, "id"))
+    inc.q_text = _strings(_col(probs, "text"))
+    inc._name_regions()
     return inc
 
 

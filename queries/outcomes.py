@@ -45,7 +45,7 @@ def indicator_by_adoption(store: GraphStore, indicator: str, measure: str, role:
         keep &= mask[inc.o_rep]
     values: dict[tuple[bool, str], list[int]] = defaultdict(list)  # (with measure, unit) → outcome indexes
     for k in np.flatnonzero(keep):
-        values[(bool(adopted[inc.o_rep[k]]), inc.o_unit[k])].append(int(k))
+        values[(bool(adopted[inc.o_rep[k]]), inc.unit(k))].append(int(k))
     if detail:
         cols = ["group", "measure", "indicator", "value", "unit", "target", "report", "region", "year"]
         rows = []
@@ -70,7 +70,7 @@ def indicator_by_adoption(store: GraphStore, indicator: str, measure: str, role:
             ks = groups[w]
             s = summary(vals[w])
             reps = np.unique(inc.o_rep[ks]) if ks else []
-            names = sorted({inc.indicator_ids[inc.o_ind[k]] for k in ks})
+            names = [inc.indicator_ids[i] for i in np.unique(inc.o_ind[ks])] if ks else []
             rows.append(["with" if w else "without", label, indicator, unit, s["n"], len(reps), rnd(s["mean"]),
                          rnd(s["median"]), rnd(s["min"]), rnd(s["max"]), inc.regions_of(reps), inc.years_of(reps),
                          "、".join(names[:6]) + ("…" if len(names) > 6 else ""), p, s["n"] < SMALL_SAMPLE])
@@ -120,7 +120,7 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
     for k in tk:
         r = int(inc.o_rep[k])
         code, name = inc.adcode[r], inc.indicator_ids[inc.o_ind[k]]
-        unit, tv = inc.o_unit[k], float(inc.o_value[k])
+        unit, tv = inc.unit(k), float(inc.o_value[k])
         base = [inc.region_name(r), code, name, tv, unit, int(inc.year[r]) or None, inc.report_ids[r]]
         hits = [j for j in (candidates(code) if code else [])
                 if same_indicator(name, inc.indicator_ids[inc.o_ind[j]])]
@@ -130,7 +130,7 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
         hits.sort(key=lambda j: (inc.year[inc.o_rep[j]], inc.report_ids[inc.o_rep[j]], inc.o_value[j]))
         for j in hits:
             rr = int(inc.o_rep[j])
-            rv, ru = float(inc.o_value[j]), inc.o_unit[j]
+            rv, ru = float(inc.o_value[j]), inc.unit(j)
             comparable = ru == unit
             rows.append(base + [len(hits), inc.indicator_ids[inc.o_ind[j]], rv, ru, int(inc.year[rr]) or None,
                                 inc.report_ids[rr], inc.region_name(rr), rnd(rv - tv) if comparable else None,

@@ -72,46 +72,64 @@ def _measure_names(inc: Incidence, idx, most: int = 8) -> str:
 def regions(store: GraphStore) -> Table:
     inc = get_incidence(store)
     own = Counter(inc.adcode)
+    by_prefix: Counter = Counter()
+    for a, n in own.items():
+        if a:
+            by_prefix[a[:2]] += n
+            by_prefix[a[:4]] += n
     rows = []
     for code in sorted(inc.jurisdictions):
         j = inc.jurisdictions[code]
-        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code
-        under = sum(n for a, n in own.items() if a and a.startswith(prefix))
+        prefix = code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else None
+        under = by_prefix.get(prefix, 0) if prefix else own.get(code, 0)
         rows.append([code, j.get("name"), j.get("level"), j.get("province"), own.get(code, 0), under])
     return Table(["adcode", "name", "level", "province", "reports_own", "reports_with_descendants"], rows)
 
 
+def _groups(keys: np.ndarray):
+    """(key, positions) for each distinct key, positions into the given array."""
+    if not len(keys):
+        return []
+    order = np.argsort(keys, kind="stable")
+    uniq, first = np.unique(keys[order], return_index=True)
+    bounds = list(first[1:]) + [len(order)]
+    return [(int(u), order[a:b]) for u, a, b in zip(uniq, first, bounds)]
+
+
 def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], dict]:
-    """What the reports under the mask hold, keyed by (kind, item)."""
+    """What the reports under the mask hold, keyed by (kind, item id): item name, reports (count),
+    years, roles, values and unit."""
     items: dict[tuple[str, str], dict] = {}
 
-    def add(kind, item, item_id, r, role=None, value=None, unit=""):
-        d = items.setdefault((kind, item_id), {"item": item, "reports": set(), "years": set(), "roles": set(),
-                                               "values": [], "unit": Counter()})
-        d["reports"].add(r)
-        if inc.year[r]:
-            d["years"].add(int(inc.year[r]))
-        if role is not None:
-            d["roles"].add(ROLES[role])
-        if value is not None:
-            d["values"].append(value)
-            d["unit"][unit] += 1
+    def add(kind: str, item_id: str, item: str, reps: np.ndarray, roles: np.ndarray, values=None, unit=""):
+        ur = np.unique(reps)
+        items[(kind, item_id)] = {
+            "item": item, "reports": len(ur), "years": inc.years_of(ur),
+            "roles": ",".join(ROLES[int(r)] for r in np.unique(roles)),
+            "values": values if values is not None else np.zeros(0), "unit": unit}
 
-    sel = np.flatnonzero(mask[inc.m_rep]) if len(inc.m_rep) else []
-    for k in sel:
-        r, m, role = int(inc.m_rep[k]), int(inc.m_meas[k]), int(inc.m_role[k])
-        kind = "plan" if ROLES[role] in PLAN_ROLES else "problem-measure" if ROLES[role] == "problems" else "measure"
-        add(kind, inc.measure_names[m], inc.measure_ids[m], r, role)
-    sel = np.flatnonzero(mask[inc.p_rep]) if len(inc.p_rep) else []
-    for k in sel:
-        r, i = int(inc.p_rep[k]), int(inc.p_ini[k])
-        add("initiative", inc.initiative_ids[i], inc.initiative_ids[i], r, int(inc.p_role[k]))
-    sel = np.flatnonzero(mask[inc.o_rep]) if len(inc.o_rep) else []
-    for k in sel:
-        r, i = int(inc.o_rep[k]), int(inc.o_ind[k])
-        name = inc.indicator_ids[i]
-        kind = "target" if inc.o_target[k] else "outcome"
-        add(kind, name, f"{name}\t{inc.o_unit[k]}", r, int(inc.o_role[k]), float(inc.o_value[k]), inc.o_unit[k])
+    sel = np.flatnonzero(mask[inc.m_rep]) if len(inc.m_rep) else np.zeros(0, dtype=np.int64)
+    roles = inc.m_role[sel]
+    kind = np.where(np.isin(roles, [ROLES.index(r) for r in PLAN_ROLES]), 2,
+                    np.where(roles == ROLES.index("problems"), 1, 0))
+    names = ("measure", "problem-measure", "plan")
+    nm = max(1, len(inc.measure_ids))
+    for key, pos in _groups(kind.astype(np.int64) * nm + inc.m_meas[sel]):
+        k, m = divmod(key, nm)
+        add(names[k], inc.measure_ids[m], inc.measure_names[m], inc.m_rep[sel[pos]], roles[pos])
+    sel = np.flatnonzero(mask[inc.p_rep]) if len(inc.p_rep) else np.zeros(0, dtype=np.int64)
+    for i, pos in _groups(inc.p_ini[sel].astype(np.int64)):
+        name = inc.initiative_ids[i]
+        add("initiative", name, name, inc.p_rep[sel[pos]], inc.p_role[sel[pos]])
+    sel = np.flatnonzero(mask[inc.o_rep]) if len(inc.o_rep) else np.zeros(0, dtype=np.int64)
+    nu = max(1, len(inc.unit_names))
+    keys = (inc.o_target[sel].astype(np.int64) * len(inc.indicator_ids) + inc.o_ind[sel]) * nu + inc.o_unit_code[sel]
+    for key, pos in _groups(keys):
+        rest, u = divmod(key, nu)
+        t, i = divmod(rest, max(1, len(inc.indicator_ids)))
+        name, unit = inc.indicator_ids[i], inc.unit_names[u]
+        add("target" if t else "outcome", f"{name}\t{unit}", name, inc.o_rep[sel[pos]], inc.o_role[sel[pos]],
+            inc.o_value[sel[pos]], unit)
     return items
 
 
@@ -136,12 +154,11 @@ def region_profile(store: GraphStore, region: str, years: str, rollup: bool, lim
     total = int(mask.sum())
     rows = []
     for (kind, item_id), d in _profile_items(inc, mask).items():
-        n = len(d["reports"])
+        n = d["reports"]
         s = summary(d["values"])
-        unit = d["unit"].most_common(1)[0][0] if d["unit"] else ""
         rows.append([label, total, kind, item_id.split("\t")[0], d["item"], n, rnd(n / total) if total else None,
-                     ",".join(map(str, sorted(d["years"]))), ",".join(sorted(d["roles"])), s["n"],
-                     rnd(s["median"]), rnd(s["min"]), rnd(s["max"]), unit, n < SMALL_SAMPLE])
+                     d["years"], d["roles"], s["n"], rnd(s["median"]), rnd(s["min"]), rnd(s["max"]), d["unit"],
+                     n < SMALL_SAMPLE])
     rows += _problem_rows(store, inc, mask, label, total)
     rows.sort(key=lambda r: (KIND_ORDER.get(r[2], 9), -r[5], r[3]))
     truncated = bool(limit and len(rows) > limit)
@@ -191,9 +208,9 @@ def region_compare(store: GraphStore, region_a: str, region_b: str, years: str, 
         where = "both" if da and db else "a" if da else "b"
         if only and where != only:
             continue
-        na, nb = len(da["reports"]) if da else 0, len(db["reports"]) if db else 0
+        na, nb = da["reports"] if da else 0, db["reports"] if db else 0
         sa, sb = summary(da["values"] if da else []), summary(db["values"] if db else [])
-        unit = next((d["unit"].most_common(1)[0][0] for d in (da, db) if d and d["unit"]), "")
+        unit = (da or db)["unit"]
         rows.append([key[0], key[1].split("\t")[0], (da or db)["item"], where, la, na, ta,
                      rnd(na / ta) if ta else None, rnd(sa["median"]), lb, nb, tb, rnd(nb / tb) if tb else None,
                      rnd(sb["median"]), unit, min(ta, tb) < SMALL_SAMPLE])

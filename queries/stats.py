@@ -10,7 +10,7 @@ A result is flagged `small_sample` when the count it rests on is below `SMALL_SA
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats as sps
+from scipy.special import betaln
 
 SMALL_SAMPLE = 5
 
@@ -20,13 +20,74 @@ def fisher_greater(both, n_a, n_b, total) -> np.ndarray:
 
     For the 2×2 table [[both, n_a-both], [n_b-both, total-n_a-n_b+both]] this equals
     `scipy.stats.fisher_exact(table, alternative="greater").pvalue`: the probability, under
-    independence with the margins fixed, of seeing `both` or more units holding both items.
+    independence with the margins fixed, of seeing `both` or more units holding both items
+    (the upper tail of a hypergeometric distribution).
+
+    Computed for all pairs at once: the log-probability of the observed count, then the tail
+    summed term by term with the ratio of consecutive hypergeometric probabilities until the
+    terms no longer matter. For a count above the mode that is the upper tail itself; at or
+    below the mode, one minus the lower tail. Both tails shrink geometrically, so a few dozen
+    steps suffice even when the counts run to thousands (scipy's element-wise `hypergeom.sf`
+    sums the whole range and takes seconds for tens of thousands of pairs).
     """
-    both, n_a, n_b, total = (np.asarray(x, dtype=np.int64) for x in (both, n_a, n_b, total))
-    if both.size == 0:
-        return np.zeros(0)
-    p = sps.hypergeom.sf(both - 1, total, n_a, n_b)
-    return np.clip(p, 0.0, 1.0)
+    k, K, n, N = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64) for x in (both, n_a, n_b, total)))
+    k, K, n, N = (x.ravel().copy() for x in (k, K, n, N))
+    p = np.ones(k.size)
+    if k.size == 0:
+        return p
+    lo = np.maximum(0.0, n + K - N)
+    hi = np.minimum(K, n)
+    mode = np.floor((n + 1) * (K + 1) / (N + 2))
+    p[k > hi] = 0.0
+    up = (k > mode) & (k <= hi)
+    down = (k <= mode) & (k > lo) & (k <= hi)
+    if up.any():
+        idx = np.flatnonzero(up)
+        p[idx] = np.exp(_log_pmf(k[idx], K[idx], n[idx], N[idx]) + np.log(_tail(k[idx], K[idx], n[idx], N[idx], +1)))
+    if down.any():
+        idx = np.flatnonzero(down)
+        km = k[idx] - 1
+        cdf = np.exp(_log_pmf(km, K[idx], n[idx], N[idx]) + np.log(_tail(km, K[idx], n[idx], N[idx], -1)))
+        p[idx] = 1.0 - cdf
+    return np.clip(p, 0.0, 1.0).reshape(np.shape(both))
+
+
+def _log_comb(n, k):
+    return -np.log1p(n) - betaln(n - k + 1, k + 1)
+
+
+def _log_pmf(k, K, n, N):
+    return _log_comb(K, k) + _log_comb(N - K, n - k) - _log_comb(N, n)
+
+
+def _tail(k, K, n, N, step: int, eps: float = 1e-15, max_steps: int = 1_000_000) -> np.ndarray:
+    """Sum of pmf(k + step·j) / pmf(k) over j ≥ 0 inside the support, for every element.
+
+    Works on contiguous arrays of the elements still summing, dropping the finished ones every
+    16 steps.
+    """
+    out = np.ones(k.size)
+    idx = np.arange(k.size)
+    x, K, n = k.copy(), K.copy(), n.copy()
+    rest = N - K - n  # N - K - n, fixed per element
+    term, total = np.ones(k.size), np.ones(k.size)
+    done = 0
+    while idx.size and done < max_steps:
+        for _ in range(16):
+            if step > 0:
+                ratio = (K - x) * (n - x) / ((x + 1) * (rest + x + 1))
+            else:
+                ratio = x * (rest + x) / ((K - x + 1) * (n - x + 1))
+            np.maximum(ratio, 0.0, out=ratio)
+            term *= ratio
+            total += term
+            x += step
+        done += 16
+        keep = term > eps * total
+        out[idx] = total
+        if not keep.all():
+            idx, x, K, n, rest, term, total = (a[keep] for a in (idx, x, K, n, rest, term, total))
+    return out
 
 
 def benjamini_hochberg(p) -> np.ndarray:
@@ -58,7 +119,9 @@ def association(both, n_a, n_b, total) -> dict[str, np.ndarray]:
 
 def summary(values) -> dict[str, float | int | None]:
     """n, mean, median, min, max (None when there are no values)."""
-    v = np.asarray([x for x in values if x is not None and not np.isnan(x)], dtype=np.float64)
+    v = np.asarray(values if isinstance(values, np.ndarray) else [np.nan if x is None else x for x in values],
+                   dtype=np.float64)
+    v = v[~np.isnan(v)]
     if v.size == 0:
         return {"n": 0, "mean": None, "median": None, "min": None, "max": None}
     return {"n": int(v.size), "mean": float(v.mean()), "median": float(np.median(v)),

@@ -99,8 +99,8 @@ def test_measure_measure_and_network(fx):
     # P(X ≥ 4), N=6, K=4, n=5: only X=4 and above: C(4,4)·C(2,1)/C(6,5) = 2/6
     assert r["p_value"] == pytest.approx(1 / 3, rel=1e-3)
     assert got[("M81", "M82")]["both"] == 2 and got[("M50", "M81")]["both"] == 1
-    # network with min_support 2: edges M50–M82 (4), M81–M82 (2)
-    net = rows_by(run_query(fx, "measure-network", {"min_support": 2}), "measure_id")
+    # network with min_support 2 and any lift: edges M50–M82 (4), M81–M82 (2)
+    net = rows_by(run_query(fx, "measure-network", {"min_support": 2, "min_lift": 0}), "measure_id")
     assert set(net) == {("M50",), ("M81",), ("M82",)}
     m82 = net[("M82",)]
     assert (m82["degree"], m82["strength"], m82["betweenness"], m82["units"]) == (2, 6, 1.0, 5)
@@ -108,6 +108,9 @@ def test_measure_measure_and_network(fx):
     sizes = {r["community"]: r["community_size"] for r in net.values()}
     assert sum(sizes.values()) == 3
     assert run_query(fx, "measure-network", {"min_support": 5}).rows == []
+    # by default an edge needs lift ≥ 1: M81–M82 (lift 0.8) goes, M50–M82 (1.2) stays
+    net = run_query(fx, "measure-network").records()
+    assert {r["measure_id"] for r in net} == {"M50", "M82"} and {r["edges"] for r in net} == {1}
 
 
 def test_indicator_by_adoption(fx):
