@@ -1,7 +1,10 @@
 """govkg Streamlit app: the entry file sets up session state, the shared sidebar and the navigation.
 
-Each page is its own file in pages/; the sidebar's filters (region, years) stay put across
-pages because their widgets live here. Run with `govkg app` or `streamlit run app.py`.
+Each page is its own file in app_pages/; the sidebar's filters (region, years) stay put across
+pages because their widgets live here. The folder is not called pages/: a folder of that name
+makes Streamlit fall back to its older multipage mode on some runs, which executes a page
+without this entry file (no sidebar, no session-state setup). Run with `govkg app` or
+`streamlit run app.py`.
 """
 from __future__ import annotations
 
@@ -9,22 +12,22 @@ import streamlit as st
 
 st.set_page_config(page_title="govkg 法治政府知识图谱", page_icon="⚖️", layout="wide")
 
-from pages.common import (  # noqa: E402
+from app_pages.common import (  # noqa: E402
     get_store, init_state, region_label, region_options, report_years, store_error,
 )
 
 init_state()
 
 PAGES = [
-    st.Page("pages/overview.py", title="概览 Overview", icon="📊", default=True),
-    st.Page("pages/measures.py", title="措施 Measures", icon="🧩"),
-    st.Page("pages/cooccurrence.py", title="共现 Co-occurrence", icon="🔥"),
-    st.Page("pages/regions.py", title="地区 Regions", icon="🗺️"),
-    st.Page("pages/explorer.py", title="图谱探索 Graph explorer", icon="🕸️"),
-    st.Page("pages/console.py", title="查询 Query console", icon="⌨️"),
-    st.Page("pages/export.py", title="导出 Export", icon="📦"),
-    st.Page("pages/upload.py", title="上传 Upload", icon="📤"),
-    st.Page("pages/curation.py", title="校正 Curation", icon="✏️"),
+    st.Page("app_pages/overview.py", title="概览 Overview", icon="📊", default=True),
+    st.Page("app_pages/measures.py", title="措施 Measures", icon="🧩"),
+    st.Page("app_pages/cooccurrence.py", title="共现 Co-occurrence", icon="🔥"),
+    st.Page("app_pages/regions.py", title="地区 Regions", icon="🗺️"),
+    st.Page("app_pages/explorer.py", title="图谱探索 Graph explorer", icon="🕸️"),
+    st.Page("app_pages/console.py", title="查询 Query console", icon="⌨️"),
+    st.Page("app_pages/export.py", title="导出 Export", icon="📦"),
+    st.Page("app_pages/upload.py", title="上传 Upload", icon="📤"),
+    st.Page("app_pages/curation.py", title="校正 Curation", icon="✏️"),
 ]
 nav = st.navigation(PAGES)
 

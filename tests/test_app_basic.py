@@ -18,7 +18,7 @@ def app_env(sample_db, monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     yield
-    from pages.common import get_store
+    from app_pages.common import get_store
 
     s = get_store()
     if s is not None:

@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from govkg.errors import GovkgError
-from pages.common import get_store, md, require_store, short
-from pages.graphview import draw
+from app_pages.common import get_store, md, require_store, short
+from app_pages.graphview import draw
 
 st.title("查询 Query console")
 

@@ -3,7 +3,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.common import (
+from app_pages.common import (
     SCOPE, cached_query, catalog_scope, corrected_values, jurisdictions, md, read, region_label, region_options,
     rejected_targets, require_store, scope_params, scope_text,
 )

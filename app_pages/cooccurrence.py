@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.common import (
+from app_pages.common import (
     ROLE_LABELS, SCOPE, cached_query, catalog_scope, jurisdictions, read, require_store, role_label, scope_params,
     scope_text, short, md,
 )
@@ -73,7 +73,8 @@ def indicator_evidence(measure: str, indicator: str, level: str, roles: list[str
             if same_unit(level, m, o, "sentences", "sentence"):
                 rows.append({"report": o["report"], "year": m["year"], "adcode": m["adcode"],
                              "role": role_label(o["role"]), "value": f"{o['value']:g}{o['unit'] or ''}",
-                             "indicator sentence": o["text"], "measure sentence": m["evidence"]})
+                             "指标所在句 indicator sentence": o["text"],
+                             "措施证据句 measure evidence": m["evidence"]})
     return pd.DataFrame(rows).drop_duplicates() if rows else pd.DataFrame()
 
 

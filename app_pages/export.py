@@ -11,8 +11,8 @@ import streamlit as st
 from govkg.errors import GovkgError
 from graph.export import GRAPH_FORMATS, TABLE_FORMATS, Subgraph, export_subgraph, select_subgraph, table_bytes
 from graph.store import Table
-from pages.common import catalog_scope, get_store, md, require_store, safe_filename, scope_text, year_range
-from pages.graphview import GRAPH_LABELS, LABEL_NAMES
+from app_pages.common import catalog_scope, get_store, md, require_store, safe_filename, scope_text, year_range
+from app_pages.graphview import GRAPH_LABELS, LABEL_NAMES
 
 SCOPES = {"filter": "当前筛选 Sidebar region and years", "subgraph": "图谱探索子图 Explorer neighbourhood",
           "measure": "一个措施 One measure", "all": "全图 Whole graph"}

@@ -2,9 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from pages.common import SCOPE, md, read, region_label, region_options, require_store, scope_params, short
-from pages.common import _store_key as store_key
-from pages.graphview import GRAPH_LABELS, LABEL_NAMES, draw, neighbourhood
+from app_pages.common import SCOPE, md, read, region_label, region_options, require_store, scope_params, short
+from app_pages.common import _store_key as store_key
+from app_pages.graphview import GRAPH_LABELS, LABEL_NAMES, draw, neighbourhood
 
 CENTRES = {"Measure": "措施 Measure", "Jurisdiction": "地区 Region", "Report": "报告 Report"}
 DEFAULT_TYPES = ["Report", "Measure", "Jurisdiction", "Initiative", "Domain", "Agency", "Indicator"]

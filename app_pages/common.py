@@ -57,10 +57,13 @@ def init_state() -> None:
 def _open_store(key: str):
     from graph.store import open_store
 
+    settings = Settings.from_env()
     try:
-        return open_store(Settings.from_env()), None
+        return open_store(settings), None
     except GovkgError as e:
         return None, str(e)
+    except OSError as e:  # the file's folder cannot be created or read
+        return None, f"{settings.describe()}: {e.strerror or e}"
 
 
 def _store_key() -> str:
@@ -122,30 +125,50 @@ def clear_data() -> None:
 
 
 # -- jurisdictions and the sidebar scope ---------------------------------------------------------
-def jurisdictions() -> pd.DataFrame:
-    """Every jurisdiction with its parent (adcode or "") and how many reports cover it."""
-    js = read("MATCH (j:Jurisdiction) RETURN j.id AS id, j.name AS name, j.level AS level, "
-              "j.province AS province ORDER BY id")
-    parents = read("MATCH (a:Jurisdiction)-[:PART_OF]->(b:Jurisdiction) RETURN a.id AS id, b.id AS parent")
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _jurisdictions(key: str) -> pd.DataFrame:
+    js = _read(key, "MATCH (j:Jurisdiction) RETURN j.id AS id, j.name AS name, j.level AS level, "
+               "j.province AS province ORDER BY id", {})
+    parents = _read(key, "MATCH (a:Jurisdiction)-[:PART_OF]->(b:Jurisdiction) RETURN a.id AS id, b.id AS parent", {})
     js = js.merge(parents, on="id", how="left")
     js["parent"] = js["parent"].fillna("")
     return js
 
 
+def jurisdictions() -> pd.DataFrame:
+    """Every jurisdiction (id = adcode, name, level, province) with its parent adcode ("" at the top)."""
+    return _jurisdictions(_store_key())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _hierarchy(key: str) -> dict:
+    js = _jurisdictions(key)
+    info = {i: {"name": n, "level": lv, "parent": p} for i, n, lv, p in
+            zip(js["id"], js["name"], js["level"], js["parent"])}
+    children: dict[str, list[str]] = {}
+    for cid, d in info.items():
+        children.setdefault(d["parent"] if d["parent"] in info else "", []).append(cid)
+    order: list[str] = []
+
+    def walk(code):
+        for c in sorted(children.get(code, [])):
+            order.append(c)
+            walk(c)
+
+    walk("")
+    return {"info": info, "children": children, "order": order}
+
+
 def region_name(code: str) -> str:
     if not code:
         return "全部地区 all regions"
-    js = jurisdictions()
-    hit = js[js["id"] == code]
-    return str(hit["name"].iloc[0]) if len(hit) else code
+    d = _hierarchy(_store_key())["info"].get(code)
+    return str(d["name"]) if d else code
 
 
 def descendants(code: str) -> list[str]:
     """The jurisdiction and everything below it (adcodes)."""
-    js = jurisdictions()
-    children: dict[str, list[str]] = {}
-    for cid, parent in zip(js["id"], js["parent"]):
-        children.setdefault(parent, []).append(cid)
+    children = _hierarchy(_store_key())["children"]
     out, todo = [], [code]
     while todo:
         c = todo.pop()
@@ -157,33 +180,19 @@ def descendants(code: str) -> list[str]:
 
 
 def region_label(code: str) -> str:
-    """"平罗县 (640221, county)" for select boxes."""
+    """"平罗县 (640221)" for select boxes, indented by level."""
     if not code:
         return "全部地区 All regions"
-    js = jurisdictions()
-    hit = js[js["id"] == code]
-    if not len(hit):
+    d = _hierarchy(_store_key())["info"].get(code)
+    if not d:
         return code
-    row = hit.iloc[0]
-    depth = {"province": 0, "city": 1, "county": 2}.get(row["level"], 0)
-    return f"{'　' * depth}{row['name']} ({code})"
+    depth = {"province": 0, "city": 1, "county": 2}.get(d["level"], 0)
+    return f"{'　' * depth}{d['name']} ({code})"
 
 
 def region_options() -> list[str]:
     """Adcodes in hierarchy order (each province followed by what lies below it)."""
-    js = jurisdictions()
-    children: dict[str, list[str]] = {}
-    for cid, parent in zip(js["id"], js["parent"]):
-        children.setdefault(parent if parent in set(js["id"]) else "", []).append(cid)
-    out: list[str] = []
-
-    def walk(code):
-        for c in sorted(children.get(code, [])):
-            out.append(c)
-            walk(c)
-
-    walk("")
-    return out
+    return list(_hierarchy(_store_key())["order"])
 
 
 def report_years() -> list[int]:

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from govkg.errors import GovkgError
-from pages.common import (
+from app_pages.common import (
     SCOPE, clear_data, corrections, get_store, md, read, require_store, role_label, scope_params, scope_text, short,
 )
 

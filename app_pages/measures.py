@@ -3,7 +3,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages.common import (
+from app_pages.common import (
     SCOPE, corrected_values, jurisdictions, read, rejected_targets, require_store, role_label, scope_params,
     scope_text,
 )
@@ -38,11 +38,12 @@ if require_store():
         with st.expander(f"{dom_id} {dom} — {len(group)} 项措施 measures, "
                          f"{int(group['reports'].gt(0).sum())} 项被提及 mentioned"):
             rows = []
-            top = group[group["parent"] == ""]
-            for _, m in top.iterrows():
+            recs = group.to_dict("records")
+            here = {r["id"] for r in recs}
+            for m in (r for r in recs if r["parent"] not in here):
                 rows.append({"措施 measure": f"{m['id']} {m['measure']}", "报告 reports": m["reports"],
                              "提及 mentions": m["mentions"]})
-                for _, p in group[group["parent"] == m["id"]].iterrows():
+                for p in (r for r in recs if r["parent"] == m["id"]):
                     rows.append({"措施 measure": f"　└ {p['id']} {p['measure']}", "报告 reports": p["reports"],
                                  "提及 mentions": p["mentions"]})
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -52,8 +53,9 @@ if require_store():
     options = list(mentioned["id"])
     if st.session_state.get("measure") not in options:
         st.session_state["measure"] = "M50" if "M50" in options else options[0]
+    counts = dict(zip(tax["id"], tax["reports"]))
     mid = st.selectbox("措施 Measure", options, key="measure",
-                       format_func=lambda i: f"{i} {names.get(i, '')} ({int(tax.loc[tax['id'] == i, 'reports'].iloc[0])})")
+                       format_func=lambda i: f"{i} {names.get(i, '')} ({counts.get(i, 0)})")
     children = list(tax.loc[tax["parent"] == mid, "id"])
     with_parts = st.checkbox(f"包括子措施 Include its parts ({len(children)})", value=True,
                              disabled=not children)

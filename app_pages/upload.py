@@ -9,7 +9,7 @@ import streamlit as st
 from govkg import config
 from govkg.errors import GovkgError, InputError
 from ingest.readers import SUFFIXES
-from pages.common import clear_data, get_store, md, require_store, safe_filename
+from app_pages.common import clear_data, get_store, md, require_store, safe_filename
 
 MAX_MB = 20
 DATA_DIR = Path(os.environ.get("GOVKG_DATA") or config.DATA_DIR)

@@ -12,7 +12,7 @@ from typing import Any
 import streamlit as st
 
 from graph.schema import NODES, RELS
-from pages.common import get_store, short
+from app_pages.common import get_store, short
 
 COLOURS = {"Report": "#1f77b4", "Measure": "#d62728", "Domain": "#8c564b", "Jurisdiction": "#2ca02c",
            "Agency": "#9467bd", "Initiative": "#ff7f0e", "Indicator": "#17becf", "Outcome": "#bcbd22",

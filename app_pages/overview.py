@@ -2,7 +2,7 @@
 import altair as alt
 import streamlit as st
 
-from pages.common import KIND_LABELS, LEVEL_LABELS, get_store, read, require_store
+from app_pages.common import KIND_LABELS, LEVEL_LABELS, get_store, read, require_store
 
 
 @st.cache_data(ttl=60, show_spinner=False)
