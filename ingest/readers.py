@@ -226,4 +226,6 @@ def _read_pdf(path: Path) -> str:
         raise InputError(path, f"corrupt or unreadable PDF ({e.__class__.__name__})") from e
     if len(re.sub(r"\s", "", text)) < 20:
         raise InputError(path, "PDF has no text layer (a scan?); run OCR first")
+    if text.count("(cid:") > 20 and text.count("(cid:") * 8 > len(text) / 4:
+        raise InputError(path, "PDF text layer is unreadable (fonts without a Unicode map); run OCR first")
     return reflow_pdf_text(text)
