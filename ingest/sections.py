@@ -63,7 +63,7 @@ def heading_role(heading: str, kind: str = "annual_report", year: int | None = N
         if any(y > year for y in years):
             return "targets" if plan_doc else "plans"
         if all(y <= year for y in years) and not re.search(r"下一步|下步|今后|明年|打算|思路|展望|计划|十[四五六]五", h):
-            return "targets" if plan_doc and _TARGETS.search(h) else ("targets" if plan_doc else "achievements")
+            return "targets" if plan_doc else "achievements"
     if plan_doc:
         return "targets"
     if _PLANS.search(h):
