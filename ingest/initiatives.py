@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 
 from ingest.clean import Sentence, normalize
 from ingest.records import Evidence, Initiative, MeasureMention, Section
@@ -46,17 +47,16 @@ _PLACE_OR_TITLE = re.compile(r"(?:新城|新区|园区|开发区|示范区|示�
                              r"委员会|人民政府|办公室)$")
 _LIST_SEP = re.compile(r"[、,，;；]")
 # Unquoted names recognised by their shape.
+_EVENT = re.compile(r"宣传月|宣传周|宣传日|开放日|活动月|服务月|服务周")
 _UNQUOTED = [
     # 法润社区·司法同行行动, 助企抗疫·司法同行活动
-    re.compile(r"([\u4e00-\u9fff]{2,6}·[\u4e00-\u9fff]{2,6}?)(?=系列活动|专项行动|行动|活动|工程)"),
-    # 公共法律服务宣传月, 公共法律服务开放日
-    re.compile(r"([\u4e00-\u9fff]{2,10}?(?:宣传月|宣传周|宣传日|开放日|活动月|服务月|服务周))"),
+    (re.compile(r"([\u4e00-\u9fff]{2,6}·[\u4e00-\u9fff]{2,6}?)(?=系列活动|专项行动|行动|活动|工程)"), "·"),
     # 百名律师进社区, 千名干部进万家
-    re.compile(r"((?:百|千|万)名[\u4e00-\u9fff]{1,4}进[\u4e00-\u9fff]{2})"),
+    (re.compile(r"((?:百|千|万)名[\u4e00-\u9fff]{1,4}进[\u4e00-\u9fff]{2})"), "名"),
     # 一人一档一专班
-    re.compile(r"(一[\u4e00-\u9fff]{1,2}一[\u4e00-\u9fff]{1,2}一[\u4e00-\u9fff]{1,2}?)(?=工作|制度|机制|措施|模式|[，,。；;、])"),
+    (re.compile(r"(一[\u4e00-\u9fff]{1,2}一[\u4e00-\u9fff]{1,2}一[\u4e00-\u9fff]{1,2}?)(?=工作|制度|机制|措施|模式|[，,。；;、])"), "一"),
     # 四抓四促, 三查三看: the same numeral twice
-    re.compile(rf"(([{_CN}])[\u4e00-\u9fff]\2[\u4e00-\u9fff])(?![\u4e00-\u9fff]{{0,1}}[个项次名件])"),
+    (re.compile(rf"(([{_CN}])[\u4e00-\u9fff]\2[\u4e00-\u9fff])(?![\u4e00-\u9fff]{{0,1}}[个项次名件])"), ""),
 ]
 # Quotes lost in the page: 创新开展法律知识有奖竞答”“宪法朗读者等掌上普法活动.
 _BROKEN_PAIR = re.compile(r"([\u4e00-\u9fff]{3,16})”“([\u4e00-\u9fff]{2,12}?)(?=等|的|和|、|活动|工作|[，,。；;])")
@@ -67,7 +67,7 @@ def find_initiatives(view: str, text: str, sentences: list[Sentence], sections: 
                      measures: list[MeasureMention], taxonomy: Taxonomy) -> list[Initiative]:
     """Locally branded initiatives in the view, each with its sentence, span and nearest measure."""
     national = _national_forms(taxonomy)
-    stop = {_key(s) for s in taxonomy.initiative_stoplist}
+    stop = _stop_keys(taxonomy)
     sent_starts = [s.start for s in sentences]
     found: dict[str, tuple[str, int, int]] = {}  # key → (name, start, end)
 
@@ -76,8 +76,8 @@ def find_initiatives(view: str, text: str, sentences: list[Sentence], sections: 
         if key and key not in found and key not in stop:
             found[key] = (name, start, end)
 
-    rhetorical = {m.start() for m in _PAIR.finditer(view)} | {m.end() for m in _PAIR.finditer(view)}
-    pair_spans = [(m.start(), m.end()) for m in _PAIR.finditer(view)]
+    pair_spans = [(m.start(), m.end()) for m in _PAIR.finditer(view)] if "“" in view else []
+    rhetorical = {a for a, _ in pair_spans} | {b for _, b in pair_spans}
     for m in QUOTED.finditer(view):
         inner = m.group(1).strip()
         key = _key(inner)
@@ -106,12 +106,25 @@ def find_initiatives(view: str, text: str, sentences: list[Sentence], sections: 
         if not _plausible(inner):
             continue
         add(inner, m.start(1), m.end(1))
-    for m in _BROKEN_PAIR.finditer(view):
+    for m in (_BROKEN_PAIR.finditer(view) if "”“" in view else ()):
         first = _LEAD_VERBS.sub("", m.group(1))
         for name, start in ((first, m.end(1) - len(first)), (m.group(2), m.start(2))):
             if len(name) >= 3 and _plausible(name) and _key(name) not in national:
                 add(name, start, start + len(name))
-    for pat in _UNQUOTED:
+    # 公共法律服务宣传月, 公共法律服务开放日: an event name of up to ten characters before the word
+    floor = 0
+    for m in _EVENT.finditer(view):
+        j = m.start()
+        while j > max(m.start() - 10, floor) and "\u4e00" <= view[j - 1] <= "\u9fff":
+            j -= 1
+        bare = _LEAD_VERBS.sub("", view[j:m.end()])
+        start = m.end() - len(bare)
+        floor = m.end()
+        if len(bare) >= 6 and _key(bare) not in national and not _inside_quotes(view, start):
+            add(bare, start, m.end())
+    for pat, needle in _UNQUOTED:
+        if needle and needle not in view:
+            continue
         for m in pat.finditer(view):
             name = m.group(1)
             bare = _LEAD_VERBS.sub("", name)
@@ -145,10 +158,12 @@ def find_initiatives(view: str, text: str, sentences: list[Sentence], sections: 
     return out
 
 
+@lru_cache(maxsize=8192)
 def _key(s: str) -> str:
     return normalize(s).strip().strip("“”\"'「」『』")
 
 
+@lru_cache(maxsize=4)
 def _national_forms(taxonomy: Taxonomy) -> frozenset[str]:
     forms = set()
     for m in taxonomy.measures:
@@ -157,6 +172,11 @@ def _national_forms(taxonomy: Taxonomy) -> frozenset[str]:
             forms.add(k)
             forms.add(k.replace("、", ""))
     return frozenset(forms)
+
+
+@lru_cache(maxsize=4)
+def _stop_keys(taxonomy: Taxonomy) -> frozenset[str]:
+    return frozenset(_key(s) for s in taxonomy.initiative_stoplist)
 
 
 def _is_slogan(s: str) -> bool:

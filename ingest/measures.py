@@ -32,6 +32,7 @@ def _variants(form: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _rule_key(form: str) -> str:
     return normalize(form).replace("审核", "审查")
 
@@ -65,11 +66,12 @@ def _rules(taxonomy: Taxonomy) -> dict[str, tuple[tuple[ContextRule, re.Pattern 
 
 
 def _compact(view: str) -> tuple[str, list[int]]:
-    """The view without quotes and title marks, and for each kept character its offset in the view."""
-    if not _DROP.search(view):
+    """The view without quotes and title marks, and the compact offsets at which a mark was dropped
+    (so that compact offset c is view offset c + bisect_right(dropped, c))."""
+    dropped = [m.start() - k for k, m in enumerate(_DROP.finditer(view))]
+    if not dropped:
         return view, []
-    keep = [i for i, c in enumerate(view) if not _DROP.match(c)]
-    return "".join(view[i] for i in keep), keep
+    return _DROP.sub("", view), dropped
 
 
 def _decide(key: str, ids: tuple[str, ...], view: str, start: int, end: int, sent_start: int, sent_end: int,
@@ -106,7 +108,8 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
     for end, (key, ids) in auto.iter(compact):
         start = end - len(key) + 1
         if keep:
-            s, e = keep[start], keep[end] + 1
+            s = start + bisect.bisect_right(keep, start)
+            e = end + bisect.bisect_right(keep, end) + 1
             if view.count("“", s, e) > view.count("”", s, e) and view[e:e + 1] == "”":
                 e += 1  # 行政执法“三项制度” keeps its closing quote
         else:
@@ -114,12 +117,13 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
         hits.append((s, e, key, ids))
     # A match inside a longer one gives way (执法全过程记录 over 全过程记录); partial overlaps both stand
     # (重大行政决策|决策事项目录 in 重大行政决策事项目录).
-    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     kept: list[tuple[int, int, str, tuple]] = []
-    for h in hits:
-        if not any(k[0] <= h[0] and h[1] <= k[1] for k in kept):
+    max_end = -1
+    for h in hits:  # every earlier hit starts no later: h is inside one of them iff it ends no later
+        if h[1] > max_end:
             kept.append(h)
-    kept.sort()
+            max_end = h[1]
     by_id = taxonomy.by_id()
     sent_starts = [s.start for s in sentences]
     out: dict[str, MeasureMention] = {}

@@ -41,7 +41,7 @@ _CN_COUNTERS = ("个", "项", "次", "名", "件", "家", "场", "支", "条", "
 
 NUMBER = re.compile(
     r"(?P<pre>将近|接近|大约|超过|近|约|逾|超)?"
-    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?=[万亿]?(?:余|多)?(?:个|项|次|名|件|家|场|支|条|批|类|所|人|位|期|部|篇)))"
     r"(?:(?P<rng>至|到|~|-|—|－)(?P<num2>\d+(?:\.\d+)?))?"
     r"(?P<ap1>余|多)?(?P<mult>万|亿|千)?(?P<ap2>余|多)?"
     rf"(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})?"
@@ -218,6 +218,7 @@ def _unitless_ok(nv: str, m: re.Match, num: str, mult: str | None) -> bool:
 # --- indicators ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _clean_lead(s: str) -> str:
     s = _DATE.sub("", s)
     s = re.sub(r"[“”\"'《》\s]", "", s)
@@ -232,6 +233,7 @@ def _clean_lead(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=8192)
 def _suffix(name: str, unit: str, kind: str) -> str:
     if re.search(r"(?:数|量|率|额|比例|占比|比重|人次|场次|件次|次数|人数|幅度|增速|增幅|降幅|满意度|度)$", name):
         return name
@@ -250,6 +252,7 @@ def _suffix(name: str, unit: str, kind: str) -> str:
     return name + "数"
 
 
+@lru_cache(maxsize=8192)
 def _rate_name(lead: str, tail: str) -> str:
     """A name for a percentage: keep a 率/比/度 word, else make one (公开达到100% → 公开率)."""
     if re.search(r"率|比例|占比|比重|满意度|覆盖面|度$", lead):
@@ -266,6 +269,7 @@ def _rate_name(lead: str, tail: str) -> str:
     return base + "比率"
 
 
+@lru_cache(maxsize=8192)
 def _subject(name: str) -> str:
     """The thing counted, without the reporting verb: 承办行政复议案件 → 行政复议案件."""
     stripped = _VERB_START.sub("", name) or name
@@ -422,6 +426,7 @@ def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
     return (clause_start, _subject(prev), "")
 
 
+@lru_cache(maxsize=8192)
 def _noun_of(name: str) -> str:
     """The counted thing of an indicator name: 规范性文件清理数 → 规范性文件."""
     core = _topic_of(name)
@@ -566,6 +571,7 @@ def _respectively(clause: str, clause_start: int, h: _Hit) -> tuple[str, str] | 
     return items[pos.index(h.num_start)], resp.group(2)
 
 
+@lru_cache(maxsize=8192)
 def _clean_tail(s: str, rate: bool = False) -> str:
     s = re.sub(r"^(?:以上的|以上|左右|多|的|之)+", "", s.strip())
     s = re.sub(r"[“”\"'\s]", "", s)
