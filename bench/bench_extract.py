@@ -1,0 +1,95 @@
+"""Extraction speed on one core: reports/s and MB/s over the sample reports, repeated.
+
+    python bench/bench_extract.py [PATH ...] [--seconds 5] [--stages]
+
+Files are read and decoded once (reading is not extraction); then `extract_document` runs over
+them again and again in this one process until `--seconds` have passed, and the rate is the
+median of the rounds. `--stages` also times each stage on its own.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.pipeline import extract_document  # noqa: E402
+from ingest.readers import iter_report_files, read_document  # noqa: E402
+from ingest.taxonomy import load_taxonomy  # noqa: E402
+
+
+def _default_paths() -> list[Path]:
+    shared = ROOT.parent / "shared" / "sample-reports"
+    return [shared if shared.exists() else ROOT / "data" / "reports"]
+
+
+def _stages(docs, taxonomy) -> dict[str, float]:
+    """Seconds per stage over one pass of all documents."""
+    from ingest.clean import mask_debris, normalize, split_sentences
+    from ingest.initiatives import find_initiatives
+    from ingest.measures import find_measures
+    from ingest.outcomes import find_outcomes
+    from ingest.sections import find_sections
+
+    t = dict.fromkeys(["view", "sentences", "sections", "measures", "outcomes", "initiatives"], 0.0)
+    for d in docs:
+        t0 = time.perf_counter()
+        view = mask_debris(normalize(d.text))
+        t1 = time.perf_counter()
+        sents = split_sentences(view)
+        t2 = time.perf_counter()
+        secs = find_sections(view)
+        t3 = time.perf_counter()
+        ms = find_measures(view, d.text, sents, secs, taxonomy)
+        t4 = time.perf_counter()
+        find_outcomes(view, d.text, sents, secs, ms)
+        t5 = time.perf_counter()
+        find_initiatives(view, d.text, sents, secs, ms, taxonomy)
+        t6 = time.perf_counter()
+        for k, a, b in zip(t, (t0, t1, t2, t3, t4, t5), (t1, t2, t3, t4, t5, t6)):
+            t[k] += b - a
+    return t
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="*", type=Path)
+    ap.add_argument("--seconds", type=float, default=5.0, help="how long to keep repeating (default 5)")
+    ap.add_argument("--stages", action="store_true", help="also time each stage")
+    args = ap.parse_args()
+
+    files = iter_report_files(args.paths or _default_paths())
+    docs = [read_document(f) for f in files]
+    if not docs:
+        print("bench_extract: no report files found", file=sys.stderr)
+        return 2
+    taxonomy = load_taxonomy()
+    size_mb = sum(len(d.text.encode("utf-8")) for d in docs) / 1e6
+    for d in docs:  # warm up: automata, regexes, caches
+        extract_document(d, taxonomy)
+    rounds: list[float] = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < args.seconds or len(rounds) < 3:
+        t0 = time.perf_counter()
+        for d in docs:
+            extract_document(d, taxonomy)
+        rounds.append(time.perf_counter() - t0)
+    per_round = statistics.median(rounds)
+    n = len(docs)
+    print(f"extract_document, one core: {len(rounds)} rounds over {n} reports ({size_mb * 1000:.0f} kB UTF-8, "
+          f"{n * len(rounds)} extractions)")
+    print(f"  {n / per_round:,.0f} reports/s   {size_mb / per_round:.2f} MB/s   "
+          f"{per_round / n * 1000:.2f} ms/report (median round {per_round * 1000:.1f} ms)")
+    if args.stages:
+        t = _stages(docs, taxonomy)
+        total = sum(t.values())
+        print("  stages (one pass): " + ", ".join(f"{k} {v / n * 1000:.2f} ms ({v / total:.0%})" for k, v in t.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
