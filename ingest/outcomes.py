@@ -92,6 +92,8 @@ _CHANGE_DOWN = re.compile(r"同比下降|同比减少|减少|下降|压缩|降�
 _LEVEL_WORDS = re.compile(r"(?:提高|提升|上升|增|降|减|下降|压缩|缩短|缩减)(?:到|至)$")
 _TARGET_WORDS = re.compile(r"力争|争取|努力|目标|预计|计划|不低于|不少于|至少|每年|每月|每季度|要达到|应当|应达")
 _ROLE_TARGET = ("plans", "targets")
+# Objects of a clause that the next clause's counts are about (…监督平台，录入法律法规1330余部).
+_PREFIX_OK = re.compile(r"(?:平台|系统|热线|中心|公众号|网站|教育|窗口|数据库|信息库|人才库|专家库|机构|组织)$")
 _CHANGE_VERB = r"(?:扩大|增加|提高|提升|增长|上升|减少|压缩|缩减|缩短|降低|下降|精简)"
 _BASELINE_LEAD = re.compile(r"由(?:原来|原|过去)?\d+(?:\.\d+)?\D{0,3}?" + _CHANGE_VERB + r"(?:到|至)$")
 _BASELINE_NEXT = re.compile(r"\D{0,3}?" + _CHANGE_VERB + r"(?:到|至)\d")
@@ -551,7 +553,7 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
             name = name + topic[2]  # 录入法律法规1330余部、执法案由1.8万余条: the verb carries over
             lead_verb = True
     if prefix and name and (lead_verb or (not lead and list_start) or (not lead and _VERB_START.match(tail or "-"))) \
-            and len(name) <= 10 and prefix not in name:
+            and len(name) <= 10 and prefix not in name and _PREFIX_OK.search(prefix):
         name = prefix + name  # the clause continues the one before: its object is the subject here
     return [_suffix(name, unit, kind)] if name else [""]
 
