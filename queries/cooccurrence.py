@@ -72,10 +72,10 @@ def measure_indicator(store: GraphStore, level: str, role: str, region: str, yea
     inc, ctx = _scope(store, level, role, region, years)
     cols = ["measure_id", "measure", "indicator"] + [c.format(a="measure", b="indicator") for c in PAIR_COLUMNS]
     total = ctx.measures.shape[0]
-    n_m = np.asarray(ctx.measures.sum(axis=0)).ravel()
-    n_i = np.asarray(ctx.indicators.sum(axis=0)).ravel()
-    counts = (ctx.measures.T.tocsr() @ ctx.indicators).tocsr()
-    a, b, both, st = _pairs(counts, n_m, n_i, total, min_support)
+    n_m = ctx.remember("n_m", lambda: np.asarray(ctx.measures.sum(axis=0)).ravel())
+    n_i = ctx.remember("n_i", lambda: np.asarray(ctx.indicators.sum(axis=0)).ravel())
+    counts = ctx.remember("mi", lambda: (ctx.measures.T.tocsr() @ ctx.indicators).tocsr())
+    a, b, both, st = ctx.remember(f"mi_pairs_{min_support}", lambda: _pairs(counts, n_m, n_i, total, min_support))
     tested = len(a)
     show = np.ones(tested, dtype=bool)
     if measure:
@@ -88,7 +88,8 @@ def measure_indicator(store: GraphStore, level: str, role: str, region: str, yea
     truncated = bool(limit and len(idx) > limit)
     if limit:
         idx = idx[:limit]
-    xm, xi = ctx.measures.tocsc(), ctx.indicators.tocsc()
+    xm = ctx.remember("m_csc", ctx.measures.tocsc)
+    xi = ctx.remember("i_csc", ctx.indicators.tocsc)
     rows = []
     for i in idx:
         units = _pair_units(xm, xi, a[i], b[i])
@@ -104,9 +105,10 @@ def measure_indicator(store: GraphStore, level: str, role: str, region: str, yea
 def _measure_pairs(store, level, role, region, years, min_support):
     inc, ctx = _scope(store, level, role, region, years)
     total = ctx.measures.shape[0]
-    n_m = np.asarray(ctx.measures.sum(axis=0)).ravel()
-    counts = (ctx.measures.T.tocsr() @ ctx.measures).tocsr()
-    return inc, ctx, total, n_m, _pairs(counts, n_m, n_m, total, min_support, upper=True)
+    n_m = ctx.remember("n_m", lambda: np.asarray(ctx.measures.sum(axis=0)).ravel())
+    counts = ctx.remember("mm", lambda: (ctx.measures.T.tocsr() @ ctx.measures).tocsr())
+    pairs = ctx.remember(f"mm_pairs_{min_support}", lambda: _pairs(counts, n_m, n_m, total, min_support, upper=True))
+    return inc, ctx, total, n_m, pairs
 
 
 @register("measure-measure", "措施×措施 共现 Measure × measure",
@@ -130,7 +132,7 @@ def measure_measure(store: GraphStore, level: str, role: str, region: str, years
     truncated = bool(limit and len(idx) > limit)
     if limit:
         idx = idx[:limit]
-    xm = ctx.measures.tocsc()
+    xm = ctx.remember("m_csc", ctx.measures.tocsc)
     rows = []
     for i in idx:
         reps = np.unique(ctx.report[_pair_units(xm, xm, a[i], b[i])])

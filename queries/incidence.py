@@ -110,13 +110,22 @@ class Contexts:
     report: np.ndarray
     measures: sparse.csr_matrix
     indicators: sparse.csr_matrix
+    memo: dict | None = field(default_factory=dict, repr=False)
 
     def select(self, report_mask: np.ndarray | None) -> "Contexts":
-        """Only the units whose report passes the mask (None: all)."""
+        """Only the units whose report passes the mask (None: all). A selection keeps no memo."""
         if report_mask is None:
             return self
         rows = report_mask[self.report]
-        return Contexts(self.level, self.report[rows], self.measures[rows], self.indicators[rows])
+        return Contexts(self.level, self.report[rows], self.measures[rows], self.indicators[rows], None)
+
+    def remember(self, key: str, make):
+        """`make()`, kept for the next query when these are the unfiltered (cached) contexts."""
+        if self.memo is None:
+            return make()
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
 
 @dataclass
@@ -514,6 +523,7 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
 
 _CACHE: "weakref.WeakKeyDictionary[GraphStore, Incidence]" = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
+_BUILD_LOCK = threading.Lock()  # one scan at a time: concurrent callers wait and share it
 
 
 def get_incidence(store: GraphStore) -> Incidence:
@@ -523,9 +533,14 @@ def get_incidence(store: GraphStore) -> Incidence:
         inc = _CACHE.get(store)
     if inc is not None and inc.fingerprint == fp:
         return inc
-    inc = scan(store, fp)
-    with _CACHE_LOCK:
-        _CACHE[store] = inc
+    with _BUILD_LOCK:
+        with _CACHE_LOCK:
+            inc = _CACHE.get(store)
+        if inc is not None and inc.fingerprint == fp:
+            return inc
+        inc = scan(store, fp)
+        with _CACHE_LOCK:
+            _CACHE[store] = inc
     return inc
 
 
