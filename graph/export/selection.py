@@ -15,7 +15,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -66,13 +65,31 @@ class Edge:
 
 
 def canonical(props: dict) -> str:
-    """Properties as compact, key-sorted JSON (the tie-breaker for parallel edges)."""
-    return json.dumps(props, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Properties in schema order as text (the tie-breaker for parallel edges; stable across runs)."""
+    return repr(tuple(props.values()))
 
 
 def edge_id(e: Edge, canon: str) -> str:
     h = hashlib.sha1(f"{e.type}|{e.src_key}|{e.dst_key}|{canon}".encode("utf-8")).hexdigest()[:16]
     return f"{e.type}:{h}"
+
+
+# Labels whose nodes belong to one report and say so in their `report` property: the bulk of a
+# large graph. They are read a page of reports at a time.
+_PER_REPORT = ("Section", "Outcome", "Problem", "Correction")
+
+
+def report_key(rel: str, a: str, b: str) -> str | None:
+    """The expression naming the report an edge belongs to, or None for shared edges."""
+    if a == "Report":
+        return "x.id"
+    if b == "Report":
+        return "y.id"
+    if a in _PER_REPORT:
+        return "x.report"
+    if "report" in RELS[rel][1]:
+        return "e.report"
+    return None
 
 
 @dataclass
@@ -84,6 +101,12 @@ class Subgraph:
         ids: per label, the selected ids, or None for "every node of that label".
         leads_reports: when set, LEADS edges are kept only if their `report` is in it.
         description: a deterministic one-line account of the selection.
+        batch: most nodes (or sources) per query for shared labels.
+        report_batch: reports per page when reading what reports own.
+
+    Order: labels and types in schema order; shared nodes by id; report-owned nodes by
+    (report, id); edges by (report, source, target, properties) where they belong to a report,
+    else by (source, target, properties). The order does not depend on the page sizes.
     """
 
     store: GraphStore
@@ -92,11 +115,41 @@ class Subgraph:
     leads_reports: set[str] | None = None
     description: str = "whole graph"
     batch: int = BATCH
+    report_batch: int = 250
+    _pages: list | None = field(default=None, repr=False)
 
     def rel_pairs(self) -> list[tuple[str, str, str]]:
         """(type, from, to) triples whose two ends are both included, in schema order."""
         inc = set(self.labels)
         return [(rel, a, b) for rel, (pairs, _) in RELS.items() for a, b in pairs if a in inc and b in inc]
+
+    # -- paging ----------------------------------------------------------------------------
+    def _report_pages(self) -> list[tuple[str, dict]]:
+        """(kind, params) pages covering the reports in play, in id order: id ranges over every
+        report ("range": $lo, $hi), or chunks of the selected reports ("in": $rids)."""
+        if self._pages is None:
+            pages: list[tuple[str, dict]] = []
+            if self.leads_reports is not None:
+                pages = [("in", {"rids": c}) for c in _chunks(sorted(self.leads_reports), self.report_batch)]
+            else:
+                last = ""
+                while True:
+                    t = self.store.read("MATCH (r:Report) WHERE r.id > $last RETURN r.id ORDER BY r.id LIMIT $k",
+                                        {"last": last, "k": self.report_batch})
+                    if t.rows:
+                        pages.append(("range", {"lo": t.rows[0][0], "hi": t.rows[-1][0]}))
+                    if len(t.rows) < self.report_batch:
+                        break
+                    last = t.rows[-1][0]
+            self._pages = pages
+        return self._pages
+
+    @staticmethod
+    def _cond(expr: str, kind: str) -> str:
+        return f"{expr} >= $lo AND {expr} <= $hi" if kind == "range" else f"{expr} IN $rids"
+
+    def _whole(self) -> bool:
+        return self.leads_reports is None and all(v is None for v in self.ids.values())
 
     # -- streaming -------------------------------------------------------------------------
     def nodes(self) -> Iterator[Node]:
@@ -106,6 +159,22 @@ class Subgraph:
     def label_nodes(self, label: str) -> Iterator[Node]:
         props = list(NODES[label])
         ret = ", ".join(f"n.{p} AS {p}" for p in props)
+        ids = self.ids.get(label)
+        by_report = label in _PER_REPORT and (ids is None or self.leads_reports is not None)
+        if by_report:
+            for kind, params in self._report_pages():
+                rows = self.store.read(f"MATCH (n:{label}) WHERE {self._cond('n.report', kind)} RETURN {ret}",
+                                       params).rows
+                if ids is not None:
+                    rows = [r for r in rows if r[0] in ids]
+                rows.sort(key=lambda r: (r[1], r[0]))  # (report, id)
+                for r in rows:
+                    yield Node(label, r[0], dict(zip(props, r)))
+            if ids is None:  # a node that names no report (not written by govkg, but possible)
+                rows = self.store.read(f"MATCH (n:{label}) WHERE n.report IS NULL RETURN {ret} ORDER BY n.id").rows
+                for r in rows:
+                    yield Node(label, r[0], dict(zip(props, r)))
+            return
         for rows in self._node_pages(label, ret):
             for r in rows:
                 yield Node(label, r[0], dict(zip(props, r)))
@@ -115,16 +184,21 @@ class Subgraph:
         if ids is None:
             last = ""
             while True:
-                t = self.store.read(f"MATCH (n:{label}) WHERE n.id > $last RETURN {ret} ORDER BY n.id LIMIT $k",
+                t = self.store.read(f"MATCH (n:{label}) WHERE n.id > $last RETURN n.id ORDER BY n.id LIMIT $k",
                                     {"last": last, "k": self.batch})
-                yield t.rows
+                if t.rows:
+                    rows = self.store.read(f"MATCH (n:{label}) WHERE n.id >= $lo AND n.id <= $hi RETURN {ret}",
+                                           {"lo": t.rows[0][0], "hi": t.rows[-1][0]}).rows
+                    rows.sort(key=lambda r: r[0])
+                    yield rows
                 if len(t.rows) < self.batch:
                     return
                 last = t.rows[-1][0]
         else:
             for chunk in _chunks(sorted(ids), self.batch):
-                yield self.store.read(f"MATCH (n:{label}) WHERE n.id IN $ids RETURN {ret} ORDER BY n.id",
-                                      {"ids": chunk}).rows
+                rows = self.store.read(f"MATCH (n:{label}) WHERE n.id IN $ids RETURN {ret}", {"ids": chunk}).rows
+                rows.sort(key=lambda r: r[0])
+                yield rows
 
     def edges(self) -> Iterator[Edge]:
         for rel, a, b in self.rel_pairs():
@@ -133,25 +207,33 @@ class Subgraph:
     def pair_edges(self, rel: str, a: str, b: str) -> Iterator[Edge]:
         props = list(RELS[rel][1])
         ret = "".join(f", e.{p} AS {p}" for p in props)
-        keep_dst = self.ids.get(b)
-        for where, params in self._source_batches(a):
+        key = report_key(rel, a, b)
+        keep_src, keep_dst = self.ids.get(a), self.ids.get(b)
+        if key is not None and (self._whole() or self.leads_reports is not None):
+            pages = [(self._cond(key, kind), params) for kind, params in self._report_pages()]
+            if self._whole():
+                pages.append((f"{key} IS NULL", {}))
+        else:
+            key = "''"
+            pages = list(self._source_batches(a))
+        for where, params in pages:
             t = self.store.read(f"MATCH (x:{a})-[e:{rel}]->(y:{b}) WHERE {where} "
-                                f"RETURN x.id AS src, y.id AS dst{ret}", params)
+                                f"RETURN {key} AS k, x.id AS src, y.id AS dst{ret}", params)
             batch = []
             for r in t.rows:
-                if keep_dst is not None and r[1] not in keep_dst:
+                if (keep_src is not None and r[1] not in keep_src) or (keep_dst is not None and r[2] not in keep_dst):
                     continue
-                p = dict(zip(props, r[2:]))
+                p = dict(zip(props, r[3:]))
                 if rel == "LEADS" and self.leads_reports is not None and p.get("report") not in self.leads_reports:
                     continue
-                e = Edge(rel, a, r[0], b, r[1], p)
-                batch.append((r[0], r[1], canonical(p), e))
-            batch.sort(key=lambda x: x[:3])
+                batch.append((r[0] or "", r[1], r[2], canonical(p), p))
+            batch.sort(key=lambda x: x[:4])
             prev, n = None, 0
-            for src, dst, canon, e in batch:
+            for k, src, dst, canon, p in batch:
                 ident = (src, dst, canon)
                 n = n + 1 if ident == prev else 0
                 prev = ident
+                e = Edge(rel, a, src, b, dst, p)
                 e.id = edge_id(e, canon) + (f"#{n}" if n else "")
                 yield e
 
@@ -191,7 +273,8 @@ class Subgraph:
 def select_subgraph(store: GraphStore, *, region: str | None = None, years: Iterable[int] | None = None,
                     measures: Iterable[str] | None = None, indicators: Iterable[str] | None = None,
                     reports: Iterable[str] | None = None, node_types: Iterable[str] | None = None,
-                    around: str | None = None, hops: int = 1, batch: int = BATCH) -> Subgraph:
+                    around: str | None = None, hops: int = 1, batch: int = BATCH,
+                    report_batch: int = 250) -> Subgraph:
     """The part of the graph a researcher asked for, as a lazily read `Subgraph`.
 
     With no arguments: the whole graph. Otherwise the filters combine (all must hold):
@@ -207,6 +290,8 @@ def select_subgraph(store: GraphStore, *, region: str | None = None, years: Iter
         around: a node ("Label:id", or a bare id held by one label) whose k-hop neighbourhood
             (edges followed both ways, through kept labels only) is wanted.
         hops: k for `around` (0: the node alone).
+        batch, report_batch: page sizes (nodes per query; reports per query). They change memory
+            and speed, never the output.
 
     Report filters (region, years, measures, indicators, reports) select reports and then what
     those reports say: their sections, outcomes, problems, initiatives, agencies, the measures
@@ -239,7 +324,7 @@ def select_subgraph(store: GraphStore, *, region: str | None = None, years: Iter
         desc.append(f"{hops}-hop neighbourhood of {start_label}:{start_id}")
     if node_types:
         desc.append("node types " + ",".join(labels))
-    return Subgraph(store, labels, ids, leads, "; ".join(desc) or "whole graph", batch)
+    return Subgraph(store, labels, ids, leads, "; ".join(desc) or "whole graph", batch, report_batch)
 
 
 def _labels(node_types) -> tuple[str, ...]:
