@@ -70,7 +70,7 @@ _VERBS = sorted("""办理 受理 承办 审查 审核 核查 制定 修改 修�
     开通 上线 推广 运用 举行 进行 召集 签订 签约 主持 研究 审议 通过 讨论 部署 走访 处置 办复 化解成功 调处成功
     减免 减少 压缩 缩减 缩短 降低 提高 提升 增加 增长 上升 扩大 精简 提速 下降 形成 管理 规范 选聘 打造 成立
     出动 开具 发出 送达 签发 印制 制作 拍摄 刊发 刊登 编印 下发 分发 赠送 张贴 设置 审结 判决 裁决 执行 复核 纠正
-    撤销 确认 变更 驳回 维持 终止 中止 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
+    撤销 确认 变更 驳回 维持 终止 中止 创办 开办 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
 # A verb followed by 性 is an adjective (规范性文件, 合法性).
 _VERB_END = re.compile(f"(?:(?:{'|'.join(_VERBS)})(?!性))+$")
 _VERB_START = re.compile(f"^(?:{'|'.join(_VERBS)})(?!性)")
@@ -83,7 +83,7 @@ _FILLER = re.compile(
     r"全区|全县|全市|全省|全镇|我区|我县|我市|我省|我局|我委|本区|本县|本市|期间|同期|有效|持续|进一步|积极|"
     r"严格|依法|全面|切实|扎实|认真|大力|深入|主动|及时|[一二三四五六七八九十]是|\(\S{1,2}\)|\d{1,2}[.、])+"
 )
-_FILLER_END = re.compile(r"(?:全区|全县|全市|全省|全国|对|向|从|由|将|把|通过|均|都|分别|全部|共计|共|累计|合计|总计|约|近|超过|逾|高达|已达|达到|达|为|是|有|"
+_FILLER_END = re.compile(r"(?:全区|全县|全市|全省|全国|对|向|从|将|把|通过|均|都|分别|全部|共计|共|累计|合计|总计|约|近|超过|逾|高达|已达|达到|达|为|是|有|"
                          r"保持在|保持|稳定在|提高到|提升到|提升至|提高至|上升到|增至|减至|降至|降到|控制在|不少于|"
                          r"不低于|不得少于|少于|至少|以上的|以上|的|了|等|及|和|、|(?<![存现所正实])在)+$")
 _AND = re.compile(r"以及|和|与|及(?!时)")
@@ -232,6 +232,8 @@ def _clean_lead(s: str) -> str:
         s = _FILLER.sub("", s)
         s = re.sub(r"^(?:对|向|为|在|从|由|与|和|及|将|把|、|,|\s)+", "", s)
         s = _FILLER_END.sub("", s)
+        if s.endswith("由") and _VERB_END.search(s[:-1]):
+            s = s[:-1]  # 组建由24名律师组成 (but 执法案由 is a noun)
     return s
 
 
@@ -336,7 +338,7 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
         if topic is None:
             topic = _previous_clause_topic(view, sent, clause_start)
         if clause_start not in clause_prefix:
-            obj = _previous_clause_object(view, sent, clause_start)
+            obj = _previous_clause_object(view, sent, clause_start) or _locative(view, sent.start, clause_start)
             clause_prefix[clause_start] = obj
             if obj:
                 sent_prefix[sent.id] = obj
@@ -346,7 +348,8 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
                             prefix=clause_prefix[clause_start])
         first = names[0] if names and names[0] else ""
         if first:
-            verb_m = _VERB_END.search(_clean_lead(raw_lead))
+            cl = _clean_lead(raw_lead)
+            verb_m = _VERB_END.search(cl) or _VERB_START.match(cl)
             topics[sent.id] = (h.end, _noun_of(first) if kind_ != "rate" else _topic_of(first), verb_m.group() if verb_m else (topic[2] if topic else ""))
         is_target = _is_target(view, sent, h, role)
         for name in names:
@@ -413,7 +416,17 @@ def _previous_clause_object(view: str, sent: Sentence, clause_start: int) -> str
         verbs = list(_VERB_ANY.finditer(prev))
         obj = prev[verbs[-1].end():] if verbs else ""
     obj = re.sub(r"^(?:了|出|好|到|在)", "", obj)
-    return obj if 3 <= len(obj) <= 10 and not _VERB_ANY.search(obj) else ""
+    return obj if 3 <= len(obj) <= 14 and not _VERB_ANY.search(obj) else ""
+
+
+_LOCATIVE = re.compile(r"(?:在|通过|依托|利用)([\u4e00-\u9fff“”]{2,14}?(?:平台|系统|热线|公众号|网站|客户端|APP|App))")
+
+
+def _locative(view: str, start: int, end: int) -> str:
+    """A platform the sentence works through (在宁夏法治微信公众号创办…，推送发布1586条信息)."""
+    cut = max(view.rfind(c, start, end - 1) for c in "，,；;：:")
+    found = list(_LOCATIVE.finditer(view, max(start, cut + 1), end))  # the clause just before only
+    return re.sub(r"[“”]", "", found[-1].group(1)) if found else ""
 
 
 def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
@@ -506,6 +519,12 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         return [_suffix(topic[1], unit, kind)]  # 由48项扩大到70项: the same indicator as the baseline
     if unit == "年" and re.search(r"连续$", lead):
         return [tail + "连续年数"]
+    examples = raw_lead.rstrip().endswith("等")
+    if tail and examples:
+        vs = list(_VERB_ANY.finditer(lead))
+        obj = lead[:vs[0].start()] if vs and vs[0].start() >= 3 else ""
+        # 成立了…等8个专业性调解组织; 在…公众号创办“…”等10个栏目
+        return [_suffix(obj[-10:] + tail + (vs[-1].group() if vs else ""), unit, kind)]
     if len(lead) > 20:
         # A long lead (agents, beneficiaries, missing punctuation): the counted words stand last;
         # a reporting verb at its start moves to the end (办理…征求意见567件 → …征求意见办理).
@@ -515,17 +534,14 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         last = verbs[-1] if verbs else None
         if 0 <= cut <= len(lead) - 5:
             lead = lead[cut + 1:] + (first_verb.group() if first_verb else "")
-        elif last is not None and len(lead) - last.end() >= 4 and not _VERB_ANY.search(lead, last.end()):
+        elif last is not None and len(lead) - last.end() >= 4 and not _VERB_ANY.search(lead, last.end()) \
+                and "、" not in lead[last.end():]:
             lead = lead[last.start():]
         else:
             lead = lead[-18:] + (first_verb.group() if first_verb else "")
-    examples = raw_lead.rstrip().endswith("等")
     verb = _VERB_END.search(lead)
     lead_verb = _VERB_START.match(lead)
-    if tail and examples:
-        vs = list(_VERB_ANY.finditer(lead))
-        name = tail + (vs[-1].group() if vs else "")  # 成立了…等8个专业性调解组织
-    elif tail and (not lead or verb or raw_lead.rstrip().endswith("的")):
+    if tail and (not lead or verb or raw_lead.rstrip().endswith("的")):
         if not lead and list_start and topic and topic[2]:
             name = tail + topic[2]  # 召开10次党委会、17次厅长办公会议: the verb carries over
         elif verb:
@@ -545,14 +561,14 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         name = lead + tail  # 区直单位33家行政执法主体…聘请法律顾问
     else:
         name = lead
-        if topic and name and (_VERB_ANY.fullmatch(name) or len(name) <= 3):
+        if topic and name and (_VERB_END.fullmatch(name) or len(name) <= 3):
             name = topic[1] + name
         elif not name and tail:
             name = tail
         elif in_list and topic and topic[2] and name and not _VERB_ANY.search(name):
             name = name + topic[2]  # 录入法律法规1330余部、执法案由1.8万余条: the verb carries over
             lead_verb = True
-    if prefix and name and (lead_verb or (not lead and list_start) or (not lead and _VERB_START.match(tail or "-"))) \
+    if prefix and name and (lead_verb or not lead) \
             and len(name) <= 10 and prefix not in name and _PREFIX_OK.search(prefix):
         name = prefix + name  # the clause continues the one before: its object is the subject here
     return [_suffix(name, unit, kind)] if name else [""]
@@ -579,7 +595,9 @@ def _clean_tail(s: str, rate: bool = False) -> str:
     s = re.sub(r"[“”\"'\s]", "", s)
     s = re.sub(r"^(?:已经|已|均|都|全部|先后|正在|累计)+", "", s)
     s = re.sub(r"已经|全部|先后|依法|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
-    cut = re.search(r"^(?:并|且|从而|进一步)|(?<=..)(?:就(?![地近])|对|向|按照|按|根据|并|且|之一|等|后|以|从而|"
+    if re.search(r"(?<=..)(?:更加|日益|明显|显著|不断|大幅)", s):
+        return ""  # 提出意见建议500余条决策程序更加规范: what follows is a new clause
+    cut = re.search(r"、“|^(?:并|且|从而|进一步)|(?<=..)(?:就(?![地近])|对|向|按照|按|根据|并|且|之一|等|后|以|从而|"
                     r"进一步)", s)
     if cut:
         s = s[:cut.start()]
