@@ -70,7 +70,7 @@ _VERBS = sorted("""办理 受理 承办 审查 审核 核查 制定 修改 修�
     开通 上线 推广 运用 举行 进行 召集 签订 签约 主持 研究 审议 通过 讨论 部署 走访 处置 办复 化解成功 调处成功
     减免 减少 压缩 缩减 缩短 降低 提高 提升 增加 增长 上升 扩大 精简 提速 下降 形成 管理 规范 选聘 打造 成立
     出动 开具 发出 送达 签发 印制 制作 拍摄 刊发 刊登 编印 下发 分发 赠送 张贴 设置 审结 判决 裁决 执行 复核 纠正
-    撤销 确认 变更 驳回 维持 终止 中止 创办 开办 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
+    撤销 确认 变更 驳回 维持 终止 中止 创办 开办 委托 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
 # A verb followed by 性 is an adjective (规范性文件, 合法性).
 _VERB_END = re.compile(f"(?:(?:{'|'.join(_VERBS)})(?!性))+$")
 _VERB_START = re.compile(f"^(?:{'|'.join(_VERBS)})(?!性)")
@@ -350,7 +350,9 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
         if first:
             cl = _clean_lead(raw_lead)
             verb_m = _VERB_END.search(cl) or _VERB_START.match(cl)
-            topics[sent.id] = (h.end, _noun_of(first) if kind_ != "rate" else _topic_of(first), verb_m.group() if verb_m else (topic[2] if topic else ""))
+            pre = clause_prefix[clause_start]
+            core = first[len(pre):] if pre and first.startswith(pre) and len(first) > len(pre) + 1 else first
+            topics[sent.id] = (h.end, _noun_of(core) if kind_ != "rate" else _topic_of(core), verb_m.group() if verb_m else (topic[2] if topic else ""))
         is_target = _is_target(view, sent, h, role)
         for name in names:
             ind = name or re.sub(r"\s+", "", evidence)[:20]
@@ -413,10 +415,10 @@ def _previous_clause_object(view: str, sent: Sentence, clause_start: int) -> str
     if "的" in prev:
         obj = prev[prev.rfind("的") + 1:]
     else:
-        verbs = list(_VERB_ANY.finditer(prev))
-        obj = prev[verbs[-1].end():] if verbs else ""
+        first = _VERB_ANY.search(prev)
+        obj = prev[first.end():] if first and first.start() <= 2 else ""
     obj = re.sub(r"^(?:了|出|好|到|在)", "", obj)
-    return obj if 3 <= len(obj) <= 14 and not _VERB_ANY.search(obj) else ""
+    return obj if 3 <= len(obj) <= 14 else ""
 
 
 _LOCATIVE = re.compile(r"(?:在|通过|依托|利用)([\u4e00-\u9fff“”]{2,14}?(?:平台|系统|热线|公众号|网站|客户端|APP|App))")
@@ -592,6 +594,9 @@ def _respectively(clause: str, clause_start: int, h: _Hit) -> tuple[str, str] | 
 @lru_cache(maxsize=8192)
 def _clean_tail(s: str, rate: bool = False) -> str:
     s = re.sub(r"^(?:以上的|以上|左右|多|的|之)+", "", s.strip())
+    cut = s.find("、“")
+    if cut >= 2:
+        s = s[:cut]  # 8项工作机制、“十个一律”和…: the next item is a name of its own
     s = re.sub(r"[“”\"'\s]", "", s)
     s = re.sub(r"^(?:已经|已|均|都|全部|先后|正在|累计)+", "", s)
     s = re.sub(r"已经|全部|先后|依法|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
