@@ -1,17 +1,40 @@
-"""Ingest: extract report files and write them into a store, one atomic write per report."""
+"""Ingest: extract report files and write them into a store, every report all or nothing.
+
+Extraction runs in worker processes (`jobs`), files handed out in chunks; the results stream
+back in file order to this process, the single writer, which writes them in batches:
+
+- a report the store does not hold yet joins a batch of new reports, written in one
+  transaction (on the embedded store the parts the reports own are copied in from Arrow
+  tables, see `graph.bulk`); if that transaction fails, the batch is written again report by
+  report so that only the bad report fails;
+- a report whose text changed replaces its facts on its own (`GraphStore.write_report`);
+- an unchanged report is skipped.
+
+At most `inflight` extracted reports wait in memory (plus one batch), whatever the corpus size.
+With `bulk=True` an empty embedded store is filled through Parquet files and LadybugDB's COPY.
+"""
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import signal
+import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from govkg.errors import GovkgError, InputError
-from graph.rows import report_rows, taxonomy_rows
+from graph.rows import GraphRows, report_rows, taxonomy_rows
 from graph.store import GraphStore
 from ingest.pipeline import extract_file
 from ingest.readers import iter_report_files
 from ingest.taxonomy import load_taxonomy
+
+BATCH_REPORTS = 200  # new reports per write transaction
+CHUNK = 4  # files per task sent to a worker
 
 
 @dataclass
@@ -23,6 +46,8 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, problem)
     facts: int = 0
+    bytes: int = 0  # size of the files read
+    write_seconds: float = 0.0  # time the writer spent writing (extraction overlaps it)
 
     def line(self) -> str:
         return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
@@ -33,43 +58,277 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+# -- extraction (in workers) ----------------------------------------------------------------
+
+@dataclass
+class Extracted:
+    """One file's result as it travels from a worker: rows, or the reason it failed."""
+
+    src: str
+    rows: GraphRows | None = None
+    problem: str = ""
+    input_error: bool = False  # a bad file (recorded as an IngestFailure node) rather than a bug
+    size: int = 0
+
+
+def extract_rows(src: str) -> Extracted:
+    """Extract one file into graph rows; never raises (a failure is returned)."""
+    try:
+        size = os.path.getsize(src)
+    except OSError:
+        size = 0
+    try:
+        rec = extract_file(src, load_taxonomy())
+        return Extracted(src, report_rows(rec, ingested_at=_now()), size=size)
+    except InputError as e:
+        return Extracted(src, problem=e.problem, input_error=True, size=size)
+    except GovkgError as e:
+        return Extracted(src, problem=str(e), size=size)
+    except Exception as e:  # a bug in one extractor must not stop a 300,000-file load
+        return Extracted(src, problem=f"internal error while extracting: {e.__class__.__name__}: {e}", size=size)
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    load_taxonomy()
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def extract_many(files: Iterable, jobs: int = 1, chunksize: int = CHUNK, inflight: int = 256
+                 ) -> Iterator[Extracted]:
+    """Extract files in `jobs` processes; results in file order, at most `inflight` pending."""
+    files = [str(f) for f in files]
+    if jobs <= 1 or len(files) <= 1:
+        for f in files:
+            yield extract_rows(f)
+        return
+    load_taxonomy()  # loaded once here, inherited by forked workers
+    inflight = max(inflight, 2 * jobs * chunksize)
+    slots = threading.Semaphore(inflight)
+    stop = threading.Event()
+
+    def feed():
+        for f in files:
+            while not slots.acquire(timeout=0.2):
+                if stop.is_set():
+                    return
+            if stop.is_set():
+                return
+            yield f
+
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if "fork" in methods else methods[0])
+    pool = ctx.Pool(jobs, initializer=_init_worker)
+    try:
+        for res in pool.imap(extract_rows, feed(), chunksize):
+            slots.release()
+            yield res
+        pool.close()
+    finally:
+        stop.set()
+        pool.terminate()
+        pool.join()
+
+
+# -- writing (in this process) ----------------------------------------------------------------
+
+class _Writer:
+    """Writes extracted reports in batches and keeps the summary."""
+
+    def __init__(self, store: GraphStore, summary: IngestSummary, force: bool, on_file, batch: int):
+        self.store, self.summary, self.force, self.on_file, self.batch = store, summary, force, on_file, batch
+        self.pending: list[Extracted] = []
+        self.ids: set[str] = set()
+        self.fast = getattr(store, "backend", "") == "embedded"
+
+    def _done(self, src: str, status: str) -> None:
+        if self.on_file:
+            self.on_file(src, status)
+
+    def fail(self, x: Extracted) -> None:
+        self.summary.failed.append((x.src, x.problem))
+        if x.input_error:
+            _safe_record_failure(self.store, x.src, x.problem)
+        self._done(x.src, f"failed: {x.problem}")
+
+    def add(self, x: Extracted) -> None:
+        self.summary.bytes += x.size
+        if x.rows is None:
+            self.fail(x)
+            return
+        if x.rows.report_id in self.ids:
+            self.flush()  # the same report twice: the second must see the first
+        self.pending.append(x)
+        self.ids.add(x.rows.report_id)
+        if len(self.pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending, self.ids = self.pending, [], set()
+        if not batch:
+            return
+        hashes = self._hashes([x.rows.report_id for x in batch])
+        new, same = [], []
+        for x in batch:
+            old = hashes.get(x.rows.report_id)
+            if old is None:
+                new.append(x)
+            elif old == x.rows.content_hash and not self.force:
+                same.append(x.src)
+                self.summary.unchanged.append(x.src)
+                self._done(x.src, "unchanged")
+            else:
+                self._one(x)
+        if same:
+            self._clear(same)
+        if not new:
+            return
+        try:
+            self.store._execute_tx(self._statements(new))
+        except GovkgError:
+            for x in new:  # find the bad report: one transaction each
+                self._one(x)
+            return
+        for x in new:
+            self.summary.added.append(x.src)
+            self.summary.facts += x.rows.fact_count()
+            self._done(x.src, "added")
+
+    def _statements(self, new: list[Extracted]):
+        srcs = [x.src for x in new]
+        if self.fast:
+            from graph.bulk import append_statements
+
+            return append_statements(self.store, [x.rows for x in new], clear_failures=srcs)
+        from graph.bulk import CLEAR_FAILURES, merge_rows
+
+        return self.store.write_statements(merge_rows([x.rows for x in new])) + [(CLEAR_FAILURES, {"ids": srcs})]
+
+    def _one(self, x: Extracted) -> None:
+        try:
+            status = self.store.write_report(x.rows, force=self.force)
+        except GovkgError as e:
+            self.summary.failed.append((x.src, str(e)))
+            self._done(x.src, f"failed: {e}")
+            return
+        getattr(self.summary, status).append(x.src)
+        if status != "unchanged":
+            self.summary.facts += x.rows.fact_count()
+        self._clear([x.src])
+        self._done(x.src, status)
+
+    def _clear(self, srcs: list[str]) -> None:
+        from graph.bulk import CLEAR_FAILURES
+
+        try:
+            self.store._execute_tx([(CLEAR_FAILURES, {"ids": srcs})])
+        except GovkgError:
+            pass
+
+    def _hashes(self, ids: list[str]) -> dict[str, str]:
+        t = self.store.read("UNWIND $ids AS i MATCH (r:Report {id: i}) RETURN r.id AS id, r.content_hash AS h",
+                            {"ids": ids})
+        return {r[0]: r[1] for r in t.rows}
+
+
+class _BulkWriter(_Writer):
+    """Feeds a `graph.bulk.BulkLoader`; the store is empty, so every report is new."""
+
+    def __init__(self, store, summary, on_file, workdir=None):
+        from graph.bulk import BulkLoader
+
+        super().__init__(store, summary, False, on_file, batch=1)
+        self.loader = BulkLoader(store, workdir)
+        self.seen: set[str] = set()
+        self.queued: list[Extracted] = []
+
+    def add(self, x: Extracted) -> None:
+        self.summary.bytes += x.size
+        if x.rows is None:
+            self.fail(x)
+            return
+        if x.rows.report_id in self.seen:
+            self.fail(Extracted(x.src, problem=f"another file named {x.rows.report_id} is in this --bulk load; "
+                                               "ingest this one again without --bulk"))
+            return
+        self.seen.add(x.rows.report_id)
+        self.loader.add(x.rows)
+        self.summary.facts += x.rows.fact_count()
+        self.summary.added.append(x.src)
+
+    def flush(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        self.loader.finish()
+        for src in self.summary.added:
+            self._done(src, "added")
+
+
 def ingest_paths(store: GraphStore, paths, *, force: bool = False,
-                 on_file: Callable[[str, str], None] | None = None) -> IngestSummary:
+                 on_file: Callable[[str, str], None] | None = None, jobs: int = 1, bulk: bool = False,
+                 progress: bool = False, batch: int = BATCH_REPORTS, chunksize: int = CHUNK,
+                 inflight: int = 256) -> IngestSummary:
     """Extract every report file under `paths` and write it to `store`.
 
-    A bad file is recorded (in the summary and as an IngestFailure node) and the batch goes on;
+    A bad file is recorded (in the summary and as an IngestFailure node) and the run goes on;
     each report is written all or nothing, so an interrupted run can simply be repeated.
 
     Args:
         on_file: called with (file, outcome) after each file: added/updated/unchanged/failed: …
+        jobs: extraction processes (1: extract in this process).
+        bulk: fill an EMPTY embedded store through Parquet files and COPY (refused otherwise).
+        progress: show a progress bar on stderr (only when stderr is a terminal).
+        batch: new reports per write transaction.
     """
     taxonomy = load_taxonomy()
     store.write_taxonomy(taxonomy_rows(taxonomy))
+    files = iter_report_files(paths)
     summary = IngestSummary()
-    for path in iter_report_files(paths):
-        src = str(path)
-        try:
-            rec = extract_file(path, taxonomy)
-            rows = report_rows(rec, ingested_at=_now())
-            status = store.write_report(rows, force=force)
-        except InputError as e:
-            summary.failed.append((src, e.problem))
-            _safe_record_failure(store, src, e.problem)
-            if on_file:
-                on_file(src, f"failed: {e.problem}")
-            continue
-        except GovkgError as e:
-            summary.failed.append((src, str(e)))
-            if on_file:
-                on_file(src, f"failed: {e}")
-            continue
-        getattr(summary, status).append(src)
-        if status != "unchanged":
-            summary.facts += rows.fact_count()
-        store.clear_failure(src)
-        if on_file:
-            on_file(src, status)
+    if bulk:
+        writer: _Writer = _BulkWriter(store, summary, on_file)
+    else:
+        writer = _Writer(store, summary, force, on_file, batch)
+    bar = _progress(len(files)) if progress else None
+    results = extract_many(files, jobs=jobs, chunksize=chunksize, inflight=inflight)
+    clock = time.perf_counter
+    try:
+        for x in results:
+            t0 = clock()
+            writer.add(x)
+            summary.write_seconds += clock() - t0
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix_str(f"{summary.bytes / 1e6:.0f} MB, {len(summary.failed)} failed", refresh=False)
+        t0 = clock()
+        writer.flush()
+        if bulk:
+            if bar is not None:
+                bar.set_description("copying")
+            writer.finish()
+        summary.write_seconds += clock() - t0
+    except BaseException:
+        if bulk:
+            writer.loader.discard()
+        raise
+    finally:
+        results.close()
+        if bar is not None:
+            bar.close()
     return summary
+
+
+def _progress(total: int):
+    from tqdm import tqdm
+
+    # disable=None: no bar when stderr is not a terminal.
+    return tqdm(total=total, unit="report", file=sys.stderr, disable=None, smoothing=0.1, dynamic_ncols=True)
 
 
 def _safe_record_failure(store: GraphStore, src: str, problem: str) -> None:
@@ -85,3 +344,4 @@ def ingest_file(store: GraphStore, path: Path | str, force: bool = False) -> str
     store.write_taxonomy(taxonomy_rows(taxonomy))
     rec = extract_file(path, taxonomy)
     return store.write_report(report_rows(rec, ingested_at=_now()), force=force)
+

@@ -2,36 +2,60 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from govkg.cli import _open, store_options
 
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Rewrite reports even when their text is unchanged.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
+              help="Extraction processes (default 0: one per CPU core; 1: no worker processes).")
+@click.option("--bulk", is_flag=True,
+              help="Big first load into an EMPTY embedded store: Parquet files + COPY (refused on a non-empty store).")
+@click.option("--batch", type=click.IntRange(min=1), default=200, show_default=True,
+              help="New reports written per transaction.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Print a line per file.")
 @store_options
-def ingest(paths, force, verbose, settings):
+def ingest(paths, force, jobs, bulk, batch, quiet, verbose, settings):
     """Extract report files and write them into the store; print what was added, updated and skipped.
 
-    Each report is written all or nothing; a bad file is reported and skipped, and the command
-    exits non-zero when any file failed.
+    Extraction runs on every core (--jobs); one process writes, in batches. Each report is
+    written all or nothing; a bad file is reported and skipped, and the command exits non-zero
+    when any file failed. A progress bar (rate, ETA) shows on a terminal unless --quiet.
 
     \b
     Example:
         govkg ingest data/reports
+        govkg ingest /data/national-2023 --db /data/kg.lbdb --bulk
     """
-    from ingest.load import ingest_paths
+    from govkg.errors import GovkgError
+    from ingest.load import default_jobs, ingest_paths
+
+    if bulk and force:
+        raise GovkgError("--bulk loads an empty store; --force has nothing to rewrite there")
+    if bulk and settings.store != "embedded":
+        raise GovkgError("--bulk loads only the embedded store; for Neo4j see `govkg export --format "
+                         "neo4j-admin` (neo4j-admin database import) or ingest without --bulk")
 
     def on_file(src, status):
         if verbose or status.startswith("failed"):
             click.echo(f"  {status:10} {src}", err=status.startswith("failed"))
 
+    t0 = time.perf_counter()
     with _open(settings) as store:
-        summary = ingest_paths(store, paths, force=force, on_file=on_file)
+        summary = ingest_paths(store, paths, force=force, on_file=on_file, jobs=jobs or default_jobs(),
+                               bulk=bulk, progress=not quiet, batch=batch)
+    dt = time.perf_counter() - t0
+    n = len(summary.added) + len(summary.updated) + len(summary.unchanged) + len(summary.failed)
     click.echo(f"{settings.describe()}: {summary.line()}")
+    if not quiet and n:
+        click.echo(f"{n} files, {summary.bytes / 1e6:.1f} MB in {dt:.1f} s ({n / dt:.0f} reports/s)", err=True)
     if summary.failed:
         sys.exit(1)
 

@@ -1,0 +1,381 @@
+"""The scale benchmark: synthetic corpora of 1,000 and 10,000 reports, end to end.
+
+For each size it prints extraction speed (one core, all cores), load speed (batched ingest
+and --bulk), end-to-end wall time, peak RSS, p50/p95 of every catalog query, the render time
+of every app page, and two reference timings on the same data: jieba segmentation of the
+same text and a scipy sparse XᵀX over the same report × measure incidence.
+
+The machine is usually shared; besides wall times it prints CPU seconds per report, which
+do not depend on what else runs, and the rate they imply on idle cores.
+
+Usage:
+    .venv/bin/python bench/bench.py                      # 1,000 and 10,000 reports
+    .venv/bin/python bench/bench.py --sizes 1000 --modes bulk --no-pages
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGETS = {"ingest_rps": 100.0, "query_p50_ms": 100.0, "page_s": 1.0, "rss_mb": 2048.0}
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def rss_mb() -> tuple[float, float]:
+    """Peak RSS of this process and of the largest finished child, in MB."""
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return me, kids
+
+
+def cpu_seconds() -> float:
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    k = min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))
+    return xs[k]
+
+
+# -- corpus ---------------------------------------------------------------------------------------
+def corpus(workdir: Path, n: int, seed: int) -> list[Path]:
+    """The first `n` reports of the corpus for `seed` (written once, extended when needed)."""
+    from ingest.synth import write_corpus
+
+    folder = workdir / f"corpus-{seed}"
+    stamp = folder / "_bench.json"
+    have = json.loads(stamp.read_text())["reports"] if stamp.exists() else 0
+    if have < n:
+        t = time.perf_counter()
+        write_corpus(folder, n - have, seed=seed, start=have)
+        stamp.write_text(json.dumps({"reports": n, "seed": seed}))
+        say(f"  synthesised {n - have} reports in {time.perf_counter() - t:.1f} s")
+    return [folder / f"synth_{seed}_{i:07d}.txt" for i in range(n)]
+
+
+# -- extraction -----------------------------------------------------------------------------------
+def bench_extraction(files: list[Path], jobs: int, out: dict) -> None:
+    from ingest.load import extract_many, extract_rows
+    from ingest.readers import read_document
+
+    sample = files[: min(len(files), 200)]
+    extract_rows(str(sample[0]))  # warm: imports, taxonomy, automata, cpca tables
+    size = sum(f.stat().st_size for f in sample)
+    t, c = time.perf_counter(), time.process_time()
+    for f in sample:
+        extract_rows(str(f))
+    dt, dc = time.perf_counter() - t, time.process_time() - c
+    out["extract_1core_rps"] = len(sample) / dt
+    out["extract_1core_mbs"] = size / dt / 1e6
+    out["extract_cpu_ms"] = dc / len(sample) * 1000
+    say(f"  extraction, 1 core ({len(sample)} reports, {size / 1e6:.1f} MB): {out['extract_1core_rps']:.1f} reports/s, "
+        f"{out['extract_1core_mbs']:.2f} MB/s; {out['extract_cpu_ms']:.1f} ms CPU per report")
+
+    # Reference: jieba's default segmentation of the same text.
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    texts = [read_document(f).text for f in sample]
+    nbytes = sum(len(x.encode("utf-8")) for x in texts)
+    t = time.perf_counter()
+    for x in texts:
+        jieba.lcut(x)
+    dt = time.perf_counter() - t
+    out["jieba_mbs"] = nbytes / dt / 1e6
+    out["jieba_rps"] = len(texts) / dt
+    say(f"  reference: jieba.lcut on the same text: {out['jieba_rps']:.1f} reports/s, {out['jieba_mbs']:.2f} MB/s "
+        f"(extraction is {out['extract_1core_mbs'] / out['jieba_mbs']:.1f}x jieba)")
+
+    sample = files[: min(len(files), 1000)]
+    size = sum(f.stat().st_size for f in sample)
+    t = time.perf_counter()
+    n = sum(1 for _ in extract_many(sample, jobs=jobs))
+    dt = time.perf_counter() - t
+    out["extract_all_rps"] = n / dt
+    out["extract_all_mbs"] = size / dt / 1e6
+    say(f"  extraction, {jobs} processes ({n} reports): {out['extract_all_rps']:.1f} reports/s, "
+        f"{out['extract_all_mbs']:.2f} MB/s")
+
+
+# -- loading --------------------------------------------------------------------------------------
+def bench_ingest(files: list[Path], db: Path, jobs: int, bulk: bool, out: dict, key: str) -> None:
+    from graph.ladybug_store import LadybugStore
+    from ingest.load import ingest_paths
+
+    if db.exists():
+        shutil.rmtree(db) if db.is_dir() else db.unlink()
+    store = LadybugStore(db)
+    store.ensure_schema()
+    cpu0 = cpu_seconds()
+    t = time.perf_counter()
+    summary = ingest_paths(store, files, jobs=jobs, bulk=bulk)
+    wall = time.perf_counter() - t
+    cpu = cpu_seconds() - cpu0
+    counts = store.counts()
+    store.close()
+    n = len(summary.added)
+    res = {"wall_s": wall, "rps": n / wall, "mbs": summary.bytes / wall / 1e6, "facts": summary.facts,
+           "write_s": summary.write_seconds, "facts_per_s": summary.facts / max(summary.write_seconds, 1e-9),
+           "cpu_ms": cpu / max(n, 1) * 1000, "failed": len(summary.failed),
+           "rows": sum(counts["nodes"].values()) + sum(counts["edges"].values())}
+    res["idle_rps"] = jobs * 1000 / res["cpu_ms"] if res["cpu_ms"] else float("nan")
+    out[key] = res
+    say(f"  ingest {'--bulk' if bulk else 'batched'} ({n} reports, {len(summary.failed)} failed, {jobs} processes): "
+        f"{wall:.1f} s wall = {res['rps']:.1f} reports/s, {res['mbs']:.2f} MB/s end to end")
+    say(f"    load: {summary.facts:,} facts in {summary.write_seconds:.1f} s of writing = {res['facts_per_s']:,.0f} facts/s; "
+        f"CPU {res['cpu_ms']:.1f} ms per report (all processes) -> {res['idle_rps']:.0f} reports/s on {jobs} idle cores")
+
+
+# -- queries --------------------------------------------------------------------------------------
+def bench_queries(db: Path, runs: int, out: dict) -> None:
+    from graph.ladybug_store import LadybugStore
+    from queries.catalog import all_queries, run_query
+
+    store = LadybugStore(db, read_only=True)
+    rows = {}
+    try:
+        try:
+            from queries.incidence import invalidate
+
+            invalidate(store)
+        except ImportError:
+            pass
+        for q in all_queries():
+            times, err, n = [], "", 0
+            for _ in range(runs + 1):
+                t = time.perf_counter()
+                try:
+                    n = len(run_query(store, q.name, {}))
+                except Exception as e:  # a failing query is a figure too
+                    err = f"{e.__class__.__name__}: {str(e)[:80]}"
+                    break
+                times.append((time.perf_counter() - t) * 1000)
+            if err:
+                rows[q.name] = {"error": err}
+                say(f"    {q.name:28} ERROR {err}")
+                continue
+            warm = times[1:] or times
+            rows[q.name] = {"first_ms": times[0], "p50_ms": pct(warm, 0.5), "p95_ms": pct(warm, 0.95), "rows": n}
+            say(f"    {q.name:28} first {times[0]:8.1f} ms   p50 {rows[q.name]['p50_ms']:8.1f} ms   "
+                f"p95 {rows[q.name]['p95_ms']:8.1f} ms   ({n} rows)")
+        out["queries"] = rows
+        bench_sparse(store, out)
+    finally:
+        store.close()
+
+
+def bench_sparse(store, out: dict) -> None:
+    """Reference: scipy sparse XᵀX over the report × measure incidence read from the same store."""
+    import numpy as np
+    from scipy import sparse
+
+    t = time.perf_counter()
+    tab = store.read("MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN r.id AS r, m.id AS m")
+    scan = time.perf_counter() - t
+    t = time.perf_counter()
+    r = np.array([x[0] for x in tab.rows], dtype=object)
+    m = np.array([x[1] for x in tab.rows], dtype=object)
+    ru, ri = np.unique(r, return_inverse=True)
+    mu, mi = np.unique(m, return_inverse=True)
+    x = sparse.csr_matrix((np.ones(len(ri), dtype=np.float32), (ri, mi)), shape=(len(ru), len(mu)))
+    x.data[:] = 1.0  # several sections per report: presence, not counts
+    build = time.perf_counter() - t
+    times = []
+    for _ in range(7):
+        t = time.perf_counter()
+        (x.T @ x).toarray()
+        times.append((time.perf_counter() - t) * 1000)
+    out["sparse"] = {"scan_ms": scan * 1000, "build_ms": build * 1000, "xtx_ms": statistics.median(times),
+                     "shape": list(x.shape), "nnz": int(x.nnz)}
+    say(f"  reference: scipy sparse XᵀX, X {x.shape[0]}×{x.shape[1]} ({x.nnz:,} non-zeros): "
+        f"{out['sparse']['xtx_ms']:.1f} ms (reading X from the store {scan * 1000:.0f} ms, building it {build * 1000:.0f} ms)")
+    ok = {k: v for k, v in out.get("queries", {}).items() if "p50_ms" in v}
+    if ok:
+        ref = out["sparse"]["xtx_ms"] + out["sparse"]["scan_ms"] + out["sparse"]["build_ms"]
+        worst = max(ok, key=lambda k: ok[k]["p50_ms"])
+        say(f"  slowest query p50 vs sparse reference incl. reading X ({ref:.0f} ms): {worst} "
+            f"{ok[worst]['p50_ms'] / ref:.1f}x")
+
+
+# -- app pages ------------------------------------------------------------------------------------
+def page_files() -> tuple[Path, list[str]]:
+    for folder in ("app_pages", "pages"):
+        d = ROOT / folder
+        if d.is_dir():
+            return d, sorted(p.stem for p in d.glob("*.py") if p.stem not in ("__init__", "common"))
+    return ROOT, []
+
+
+def bench_pages(db: Path, out: dict) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["GOVKG_DB"] = str(db)
+    os.environ["GOVKG_STORE"] = "embedded"
+    folder, pages = page_files()
+    if not pages:
+        say("  (no app pages found)")
+        return
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    rows = {}
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    t = time.perf_counter()
+    at.run()
+    rows["(entry)"] = {"cold_s": time.perf_counter() - t, "warm_s": float("nan"), "errors": len(at.exception)}
+    for page in pages:
+        try:
+            t = time.perf_counter()
+            at.switch_page(f"{folder.name}/{page}.py").run()
+            cold = time.perf_counter() - t
+            t = time.perf_counter()
+            at.run()
+            warm = time.perf_counter() - t
+            errs = len(at.exception) + len(at.error)
+        except Exception as e:  # a page that cannot render is a figure too
+            rows[page] = {"error": f"{e.__class__.__name__}: {str(e)[:80]}"}
+            say(f"    {page:14} ERROR {rows[page]['error']}")
+            continue
+        rows[page] = {"cold_s": cold, "warm_s": warm, "errors": errs}
+        say(f"    page {page:14} first render {cold:6.2f} s   again {warm:6.2f} s" +
+            (f"   ({errs} errors/exceptions shown)" if errs else ""))
+    out["pages"] = rows
+    try:
+        from app_pages.common import get_store
+
+        s = get_store()
+        if s is not None:
+            s.close()
+    except Exception:
+        pass
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+# -- main -----------------------------------------------------------------------------------------
+def run(args) -> dict:
+    from ingest.load import default_jobs
+
+    jobs = args.jobs or default_jobs()
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="govkg-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    results: dict = {"jobs": jobs, "cpus": os.cpu_count(), "load_before": os.getloadavg(), "sizes": {}}
+    say(f"govkg scale benchmark: sizes {args.sizes}, {jobs} processes on {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}, workdir {workdir}")
+    t_all = time.perf_counter()
+    for n in args.sizes:
+        say(f"\n=== {n:,} synthetic reports ===")
+        out: dict = {}
+        results["sizes"][n] = out
+        files = corpus(workdir, n, args.seed)
+        out["mb"] = sum(f.stat().st_size for f in files) / 1e6
+        say(f"  corpus: {out['mb']:.1f} MB ({out['mb'] * 1e3 / n:.1f} KB per report)")
+        bench_extraction(files, jobs, out)
+        query_db = None
+        for mode in modes:
+            db = workdir / f"kg-{n}-{mode}.lbdb"
+            bench_ingest(files, db, jobs, mode == "bulk", out, f"ingest_{mode}")
+            query_db = query_db or db
+        out["rss_mb"], out["rss_children_mb"] = rss_mb()
+        if query_db and not args.no_queries:
+            say(f"  catalog queries (default parameters; first run, then p50/p95 of {args.runs}):")
+            bench_queries(query_db, args.runs, out)
+        if query_db and not args.no_pages:
+            say("  app pages (streamlit AppTest; first render, then again with warm caches):")
+            bench_pages(query_db, out)
+        out["rss_mb"], out["rss_children_mb"] = rss_mb()
+        say(f"  peak RSS: benchmark process {out['rss_mb']:.0f} MB, largest worker {out['rss_children_mb']:.0f} MB")
+        if not args.keep:
+            for mode in modes:
+                db = workdir / f"kg-{n}-{mode}.lbdb"
+                if db.exists():
+                    shutil.rmtree(db) if db.is_dir() else db.unlink()
+    results["wall_s"] = time.perf_counter() - t_all
+    results["load_after"] = os.getloadavg()
+    summary(results)
+    if not args.workdir and not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return results
+
+
+def summary(results: dict) -> None:
+    say("\n=== summary (targets: ingest >= 100 reports/s, catalog p50 < 100 ms, pages < 1 s, peak RSS < 2 GB) ===")
+    say(f"load average before {results['load_before'][0]:.1f}, after {results['load_after'][0]:.1f} "
+        f"on {results['cpus']} CPUs; total {results['wall_s']:.0f} s")
+    mark = lambda ok: "ok  " if ok else "MISS"  # noqa: E731
+    for n, out in results["sizes"].items():
+        say(f"-- {n:,} reports, {out['mb']:.0f} MB")
+        say(f"   extraction: 1 core {out['extract_1core_rps']:.0f} reports/s ({out['extract_1core_mbs']:.2f} MB/s); "
+            f"{results['jobs']} processes {out['extract_all_rps']:.0f} reports/s ({out['extract_all_mbs']:.2f} MB/s); "
+            f"jieba reference {out['jieba_mbs']:.2f} MB/s")
+        for key in ("ingest_normal", "ingest_bulk"):
+            if key in out:
+                r = out[key]
+                say(f"   {mark(r['rps'] >= TARGETS['ingest_rps'])} {key:14} {r['rps']:6.1f} reports/s end to end "
+                    f"({r['wall_s']:.0f} s), load {r['facts_per_s']:,.0f} facts/s, "
+                    f"{r['cpu_ms']:.0f} ms CPU/report -> {r['idle_rps']:.0f} reports/s on idle cores")
+        qs = {k: v for k, v in out.get("queries", {}).items() if "p50_ms" in v}
+        if qs:
+            slow = [k for k, v in qs.items() if v["p50_ms"] >= TARGETS["query_p50_ms"]]
+            worst = max(qs, key=lambda k: qs[k]["p50_ms"])
+            say(f"   {mark(not slow)} catalog p50: worst {worst} {qs[worst]['p50_ms']:.0f} ms; "
+                f"{len(qs) - len(slow)}/{len(qs)} under 100 ms" + (f"; slow: {', '.join(slow)}" if slow else ""))
+        errs = [k for k, v in out.get("queries", {}).items() if "error" in v]
+        if errs:
+            say(f"   MISS queries that failed: {', '.join(errs)}")
+        if "sparse" in out:
+            say(f"        sparse XᵀX reference {out['sparse']['xtx_ms']:.1f} ms "
+                f"(+ {out['sparse']['scan_ms']:.0f} ms to read X)")
+        pages = {k: v for k, v in out.get("pages", {}).items() if "cold_s" in v and k != "(entry)"}
+        if pages:
+            worst = max(pages, key=lambda k: pages[k]["cold_s"])
+            slow = [k for k, v in pages.items() if v["warm_s"] >= TARGETS["page_s"]]
+            say(f"   {mark(not slow)} pages: slowest first render {worst} {pages[worst]['cold_s']:.2f} s; "
+                f"again: worst {max(v['warm_s'] for v in pages.values()):.2f} s" + (f"; slow: {', '.join(slow)}" if slow else ""))
+        say(f"   {mark(max(out['rss_mb'], out['rss_children_mb']) < TARGETS['rss_mb'])} peak RSS "
+            f"{out['rss_mb']:.0f} MB (worker {out['rss_children_mb']:.0f} MB)")
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes (default 1000,10000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=0, help="extraction processes (default: all cores)")
+    ap.add_argument("--modes", default="normal,bulk", help="ingest paths to time: normal,bulk")
+    ap.add_argument("--runs", type=int, default=5, help="runs per catalog query after the first")
+    ap.add_argument("--workdir", help="keep corpora (and databases with --keep) here")
+    ap.add_argument("--keep", action="store_true", help="keep the databases")
+    ap.add_argument("--no-pages", action="store_true")
+    ap.add_argument("--no-queries", action="store_true")
+    ap.add_argument("--json", help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    args.sizes = [int(s) for s in str(args.sizes).split(",") if s.strip()]
+    results = run(args)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+    return results
+
+
+if __name__ == "__main__":
+    main()
