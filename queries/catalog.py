@@ -83,6 +83,14 @@ def run_query(store: GraphStore, name: str, params: dict[str, Any] | None = None
     return q.run(store, **values)
 
 
+def with_columns(table: Table, columns: list[str]) -> Table:
+    """The table, with its column names filled in when a server sent none for an empty result
+    (ArcadeDB over Bolt does that), so that every backend gives the same columns."""
+    if not table.columns and not table.rows:
+        table.columns = list(columns)
+    return table
+
+
 def all_queries() -> list[Query]:
     _load_all()
     return list(CATALOG.values())

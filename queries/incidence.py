@@ -374,7 +374,9 @@ def read_columns(store: GraphStore, query: str):
             finally:
                 result.close()
     t = store.read(query)
-    return pa.table({c: pa.array([r[i] for r in t.rows]) for i, c in enumerate(t.columns)})
+    # a server may send no column names for an empty result: take them from the query's RETURN
+    names = t.columns or re.findall(r"\bAS\s+(\w+)", query.rsplit("RETURN", 1)[-1])
+    return pa.table({c: pa.array([r[i] for r in t.rows]) for i, c in enumerate(names)})
 
 
 def _col(table, name):

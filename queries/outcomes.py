@@ -31,6 +31,9 @@ def indicator_by_adoption(store: GraphStore, indicator: str, measure: str, role:
                           targets: bool, detail: bool) -> Table:
     inc = get_incidence(store)
     mids = inc.resolve_measures(measure)
+    if not inc.measure_ids:  # an empty store: nothing to compare
+        return Table(["group", "measure", "indicator_filter", "unit", "n", "reports", "mean", "median", "min",
+                      "max", "regions", "years", "indicators", "mwu_p", "small_sample"], [])
     if not mids:
         raise QueryError(f"no measure matches {measure!r}; `govkg query measures` lists them")
     label = "、".join(f"{inc.measure_ids[m]} {inc.measure_names[m]}" for m in mids[:3]) + ("…" if len(mids) > 3 else "")

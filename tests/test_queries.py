@@ -35,6 +35,13 @@ def test_every_query_runs_with_defaults(fx):
             assert len(row) == len(t.columns), q.name
 
 
+def test_every_query_runs_on_an_empty_store(any_store):
+    invalidate(any_store)
+    for q in all_queries():
+        t = run_query(any_store, q.name)
+        assert t.columns and t.rows == [], q.name
+
+
 def test_measure_indicator_sentence_level(fx):
     t = run_query(fx, "measure-indicator")
     got = rows_by(t, "measure_id", "indicator")
