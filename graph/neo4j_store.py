@@ -89,6 +89,8 @@ class Neo4jStore(GraphStore):
         self.row_cap = row_cap
         self.server_agent = ""
         self._schema_done = False
+        self._schema_pending: list[str] = []  # schema statements ArcadeDB did not accept yet
+        self._schema_retries = 0
         scheme = self.uri.split("://", 1)[0].lower() if "://" in self.uri else ""
         if scheme not in SCHEMES:
             raise StoreError(f"GOVKG_NEO4J_URI {self.uri or '(empty)'!r} is not a Neo4j address: "
@@ -187,29 +189,37 @@ class Neo4jStore(GraphStore):
     def ensure_schema(self) -> None:
         """Uniqueness constraints on every label's `id` and the lookup indexes (once per store object).
 
-        On ArcadeDB a statement it does not support is logged and skipped; on Neo4j it is an error.
+        On ArcadeDB a statement it does not accept yet (a relationship constraint before the type
+        has an edge) is logged, skipped and tried again after the next few writes; on Neo4j any
+        failure is an error.
         """
         if self._schema_done:
             return
-        failed = []
-        for stmt in neo4j_ddl():
+        self._schema_pending = self._run_ddl(neo4j_ddl())
+        self._schema_done = True
+
+    def _run_ddl(self, statements: list[str]) -> list[str]:
+        """Run schema statements one by one; returns those ArcadeDB refused."""
+        refused = []
+        for stmt in statements:
             self._trace(stmt, {})
             try:
                 with self._errors("creating the schema"), self._session() as s:
                     s.run(stmt).consume()
-            except StoreError as e:
+            except (StoreError, QueryError) as e:
                 if not self.is_arcadedb or "refused user" in str(e) or "cannot reach" in str(e):
-                    raise
-                failed.append(stmt)
-                log.warning("ArcadeDB skipped schema statement %s: %s", stmt, e)
-            except QueryError as e:
-                if not self.is_arcadedb:
                     raise StoreError(f"cannot create the schema on {self._where()}: {e}") from None
-                failed.append(stmt)
-                log.warning("ArcadeDB skipped schema statement %s: %s", stmt, e)
-        # A statement that needs something not there yet (ArcadeDB: a relationship type before its
-        # first edge) is tried again next time.
-        self._schema_done = not failed
+                refused.append(stmt)
+                log.info("ArcadeDB did not accept %s (tried again after the next write): %s", stmt, e)
+        return refused
+
+    def _retry_schema(self) -> None:
+        self._schema_retries += 1
+        if self._schema_retries > 3:
+            log.warning("ArcadeDB never accepted: %s", "; ".join(self._schema_pending))
+            self._schema_pending = []
+            return
+        self._schema_pending = self._run_ddl(self._schema_pending)
 
     def _execute_tx(self, statements: list[Statement]) -> None:
         """All statements in one explicit write transaction: committed together or not at all."""
@@ -223,6 +233,8 @@ class Neo4jStore(GraphStore):
 
         with self._errors("write"), self._session() as s:
             s.execute_write(work)
+        if self._schema_pending:
+            self._retry_schema()
 
     def _read(self, query: str, params: dict | None = None) -> Table:
         def work(tx):
