@@ -148,6 +148,6 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
                 rec.roles.append(role)
             if sentence not in rec.evidence and len(rec.evidence) < 5:
                 rec.evidence.append(sentence)
-            rec.mentions.append(Evidence.model_construct(sentence=sentence, start=start, end=end, sentence_id=sent.id,
+            rec.mentions.append(Evidence(sentence=sentence, start=start, end=end, sentence_id=sent.id,
                                          section=sec.ordinal if sec else None, role=role))
     return sorted(out.values(), key=lambda m: (len(m.id or ""), m.id or ""))

@@ -357,11 +357,11 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
         for name in names:
             ind = name or re.sub(r"\s+", "", evidence)[:20]
             common = dict(unit=unit, kind=kind_, approx=h.approx, is_target=is_target, evidence=evidence,
-                          where=Evidence.model_construct(sentence=text[sent.start:sent.end], start=h.start, end=h.end,
+                          where=Evidence(sentence=text[sent.start:sent.end], start=h.start, end=h.end,
                                          sentence_id=sent.id, section=sec.ordinal if sec else None, role=role))
             if h.range_low is not None:
-                out.append(Outcome.model_construct(indicator=ind, value=h.range_low, **common))
-            out.append(Outcome.model_construct(indicator=ind, value=h.value, direction=direction, baseline=baseline, **common))
+                out.append(Outcome(indicator=ind, value=h.range_low, **common))
+            out.append(Outcome(indicator=ind, value=h.value, direction=direction, baseline=baseline, **common))
     _link_measures(out, measures)
     return out
 

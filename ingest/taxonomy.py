@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from govkg.config import TAXONOMY_DIR
@@ -43,14 +43,21 @@ class ContextRule:
     window: int
 
 
-@dataclass(frozen=True)
+# eq=False: a taxonomy is hashed by identity, so that the per-taxonomy caches of the matching
+# stages (automata, rule tables) cost nothing per document; `load_taxonomy` returns one instance
+# per folder.
+@dataclass(frozen=True, eq=False)
 class Taxonomy:
     measures: tuple[MeasureDef, ...]
     initiative_stoplist: frozenset[str]
     context: tuple[ContextRule, ...] = ()
 
-    def by_id(self) -> dict[str, MeasureDef]:
+    @cached_property
+    def _by_id(self) -> dict[str, MeasureDef]:
         return {m.id: m for m in self.measures}
+
+    def by_id(self) -> dict[str, MeasureDef]:
+        return self._by_id
 
     def domains(self) -> dict[str, str]:
         """Domain id → domain name (D4 → 行政执法)."""
