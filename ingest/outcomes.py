@@ -248,7 +248,7 @@ def _suffix(name: str, unit: str, kind: str) -> str:
     if unit in ("次",):
         return name + "次数"
     if unit in ("人", "名", "位"):
-        return name + "人数"
+        return name + ("数" if name.endswith(("人", "员", "者")) else "人数")
     if unit in ("人次", "场次", "件次"):
         return name + unit
     if unit in ("场",):
@@ -599,7 +599,7 @@ def _clean_tail(s: str, rate: bool = False) -> str:
         s = s[:cut]  # 8项工作机制、“十个一律”和…: the next item is a name of its own
     s = re.sub(r"[“”\"'\s]", "", s)
     s = re.sub(r"^(?:已经|已|均|都|全部|先后|正在|累计)+", "", s)
-    s = re.sub(r"已经|全部|先后|依法|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
+    s = re.sub(r"已经|全部|先后|依法|全程|积极|主动|认真|及时|切实|共同|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
     if re.search(r"(?<=..)(?:更加|日益|明显|显著|不断|大幅)", s):
         return ""  # 提出意见建议500余条决策程序更加规范: what follows is a new clause
     cut = re.search(r"、“|^(?:并|且|从而|进一步)|(?<=..)(?:就(?![地近])|对|向|按照|按|根据|并|且|之一|等|后|以|从而|"
