@@ -79,7 +79,7 @@ _DATE = re.compile(r"\d{4}年(?:\d{1,2}(?:[-—至]\d{1,2})?月(?:\d{1,2}日)?)?
                    r"\d{1,2}(?:[-—至]\d{1,2})?月(?:份|底|末|初)?|(?:今|去|前|当|上|本)年度?|全年|年内|上半年|下半年")
 # Words that frame a clause without naming what is counted.
 _FILLER = re.compile(
-    r"^(?:其中|目前|截至|截止|此外|同时|另外|全年|今年|年内|累计|共计|合计|总计|先后|已经|已|均|都|共|总共|一共|"
+    r"^(?:其中|剩余|另有|尚有|仍有|目前|截至|截止|此外|同时|另外|全年|今年|年内|累计|共计|合计|总计|先后|已经|已|均|都|共|总共|一共|"
     r"全区|全县|全市|全省|全镇|我区|我县|我市|我省|我局|我委|本区|本县|本市|期间|同期|有效|持续|进一步|积极|"
     r"严格|依法|全面|切实|扎实|认真|大力|深入|主动|及时|[一二三四五六七八九十]是|\(\S{1,2}\)|\d{1,2}[.、])+"
 )
@@ -223,6 +223,7 @@ def _unitless_ok(nv: str, m: re.Match, num: str, mult: str | None) -> bool:
 @lru_cache(maxsize=8192)
 def _clean_lead(s: str) -> str:
     s = _DATE.sub("", s)
+    s = re.sub(r"\([^()]*[A-Za-z@][^()]*\)?", "", s)  # (信息请发送至xx@163.com): not a name
     s = re.sub(r"[“”\"'《》\s]", "", s)
     s = re.sub(r"各类|各项|各种|相关|有关|全部|总体|整体(?=压缩|提高|减少)|先后|依法|累计|已经|至少|不少于|每年|每月", "", s)
     s = re.sub(f"共(?=(?:{'|'.join(_VERBS)}))", "", s)
@@ -347,7 +348,11 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
                             clause=view[clause_start:clause_end], clause_start=clause_start, view=view,
                             prefix=clause_prefix[clause_start])
         first = names[0] if names and names[0] else ""
-        if first:
+        # A part of the count before (其中8件已作出决定, 22起正在办理中) leaves that count the topic.
+        subset = bool(re.match(r"\s*(?:其中|剩余|另有|尚有|仍有)", raw_lead)) or (
+            not _clean_lead(raw_lead) and bool(re.match(r"(?:由|被|正在|已)", raw_tail.strip())
+                                               or _VERB_START.match(_clean_tail(raw_tail))))
+        if first and not (subset and topic):
             cl = _clean_lead(raw_lead)
             verb_m = _VERB_END.search(cl) or _VERB_START.match(cl)
             pre = clause_prefix[clause_start]
@@ -555,6 +560,8 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
             if vm:
                 mod = mod[vm[-1].start():]
             name = mod[-8:] + tail
+        elif topic and _VERB_START.match(tail):
+            name = topic[1] + tail  # 收到10起行政复议申请,其中8件已作出决定: a part of the count before
         else:
             name = tail
     elif tail and lead_verb and not _VERB_ANY.match(tail):
