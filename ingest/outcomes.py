@@ -357,7 +357,9 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
             verb_m = _VERB_END.search(cl) or _VERB_START.match(cl)
             pre = clause_prefix[clause_start]
             core = first[len(pre):] if pre and first.startswith(pre) and len(first) > len(pre) + 1 else first
-            topics[sent.id] = (h.end, _noun_of(core) if kind_ != "rate" else _topic_of(core), verb_m.group() if verb_m else (topic[2] if topic else ""))
+            topics[sent.id] = (h.end, _noun_of(core) if kind_ != "rate" else _topic_of(core),
+                               verb_m.group() if verb_m else (topic[2] if topic else ""),
+                               _agent_of(cl) or (topic[3] if topic and len(topic) > 3 else ""))
         is_target = _is_target(view, sent, h, role)
         for name in names:
             ind = name or re.sub(r"\s+", "", evidence)[:20]
@@ -446,6 +448,19 @@ def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
     if not prev or len(prev) > 14 or re.search(r"\d", prev):
         return None
     return (clause_start, _subject(prev), "")
+
+
+_AGENT_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|市|省|镇|乡)各级|^各级")
+
+
+def _agent_of(lead: str) -> str:
+    """Who acts in a lead with its verb in the middle: 蕉城区各级人民调解组织排查出矛盾纠纷 → 人民调解组织."""
+    vs = [v for v in _VERB_ANY.finditer(lead) if v.end() < len(lead)]
+    v = vs[-1] if vs else None  # the main verb stands last, before its object
+    if not v or v.start() < 4:
+        return ""
+    agent = _AGENT_PLACE.sub("", lead[:v.start()])
+    return agent if len(agent) >= 4 and not _VERB_START.match(agent) else ""
 
 
 @lru_cache(maxsize=8192)
@@ -570,7 +585,9 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         name = lead + tail  # 区直单位33家行政执法主体…聘请法律顾问
     else:
         name = lead
-        if topic and name and (_VERB_END.fullmatch(name) or len(name) <= 3):
+        if topic and name and _VERB_END.fullmatch(name) and len(topic) > 3 and topic[3]:
+            name = topic[3] + name  # …人民调解组织排查出矛盾纠纷2512起,调处成功2447起: the same agent
+        elif topic and name and (_VERB_END.fullmatch(name) or len(name) <= 3):
             name = topic[1] + name
         elif not name and tail:
             name = tail
