@@ -318,6 +318,12 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
         lead_start, tail_end = bounds[idx]
         raw_lead = view[lead_start:h.start]
         raw_tail = view[h.end:max(h.end, tail_end)]
+        if idx + 1 < len(hits) and clauses[idx + 1][1] == clause_start and re.search(r"[级类型]$", raw_tail.strip()):
+            # 创建4个国家级和3个自治区级民主法治示范村: the head noun is shared
+            nxt = view[hits[idx + 1].end:max(hits[idx + 1].end, bounds[idx + 1][1])]
+            head = re.match(r"[\u4e00-\u9fff]*?[级类型]([\u4e00-\u9fff]{2,10})", nxt)
+            if head:
+                raw_tail = raw_tail.strip() + head.group(1)
         sec = section_at(sections, h.start)
         role = sec.role if sec else "other"
         evidence = text[clause_start:clause_end].strip()
@@ -543,8 +549,10 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         return [tail + "连续年数"]
     examples = raw_lead.rstrip().endswith("等")
     if tail and examples:
-        vs = list(_VERB_ANY.finditer(lead))
-        obj = lead[:vs[0].start()] if vs and vs[0].start() >= 3 else ""
+        bare = _clean_lead(re.sub(r"《[^》]*》", "", lead_full))  # a title's words are not the verb
+        vs = list(_VERB_ANY.finditer(bare))
+        locative = re.match(r"\s*(?:在|通过|依托|利用)", raw_lead)
+        obj = bare[:vs[0].start()] if locative and vs and vs[0].start() >= 3 else ""
         # 成立了…等8个专业性调解组织; 在…公众号创办“…”等10个栏目
         return [_suffix(obj[-10:] + tail + (vs[-1].group() if vs else ""), unit, kind)]
     if len(lead) > 20:
@@ -624,7 +632,8 @@ def _clean_tail(s: str, rate: bool = False) -> str:
     s = re.sub(r"[“”\"'\s]", "", s)
     s = re.sub(r"^(?:已经|已|均|都|全部|先后|正在|累计)+", "", s)
     s = re.sub(r"已经|全部|先后|依法|全程|积极|主动|认真|及时|切实|共同|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
-    if re.search(r"(?<=..)(?:更加|日益|明显|显著|不断|大幅)", s):
+    if re.match(r"(?:为(?![期主])|对|按照|通过|围绕|针对|根据)", s) or \
+            re.search(r"(?<=..)(?:更加|日益|明显|显著|不断|大幅)", s):
         return ""  # 提出意见建议500余条决策程序更加规范: what follows is a new clause
     cut = re.search(r"、“|^(?:并|且|从而|进一步)|(?<=..)(?:就(?![地近])|对|向|按照|按|根据|并|且|之一|等|后|以|从而|"
                     r"进一步)", s)
