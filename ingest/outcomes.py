@@ -245,7 +245,7 @@ def _suffix(name: str, unit: str, kind: str) -> str:
     if kind == "money":
         return name if re.search(r"损失|资金|经费|收入|费|税|款|额", name) else name + "金额"
     if kind == "change":
-        return name + ("比例" if _CHANGE_DOWN.search(name) else "幅度")
+        return name + ("幅度" if re.search(r"增长|增加|上升|提高|提升", name) else "比例")
     if unit in ("次",):
         return name + "次数"
     if unit in ("人", "名", "位"):
@@ -532,7 +532,7 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
     if kind == "change":
         core = lead
         if topic and (not core or _CHANGE_UP.fullmatch(core) or _CHANGE_DOWN.fullmatch(core)
-                      or core.startswith(("较", "比", "同比"))):
+                      or core.startswith(("较", "同比"))):
             core = topic[1] + core
         return [_suffix(core, unit, kind)] if core else [""]
     if kind == "rate" or unit == "pp":
@@ -566,7 +566,10 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
             lead = lead[cut + 1:] + (first_verb.group() if first_verb else "")
         elif last is not None and len(lead) - last.end() >= 4 and not _VERB_ANY.search(lead, last.end()) \
                 and "、" not in lead[last.end():]:
-            lead = lead[last.start():]
+            start = last.start()
+            if len(verbs) > 1 and lead[start - 1:start] == "、":
+                start = verbs[-2].start()  # 审查法律文书、出具法律意见: coordinated verb phrases stay together
+            lead = lead[start:]
         else:
             lead = lead[-18:] + (first_verb.group() if first_verb else "")
     verb = _VERB_END.search(lead)
