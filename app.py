@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="govkg 法治政府知识图谱", page_icon="⚖️", layout="wide")
+st.set_page_config(page_title="govkg 法治政府知识图谱", page_icon=":material/balance:", layout="wide")
 
 from app_pages.common import (  # noqa: E402
     get_store, init_state, region_label, region_options, report_years, store_error,
@@ -19,15 +19,15 @@ from app_pages.common import (  # noqa: E402
 init_state()
 
 PAGES = [
-    st.Page("app_pages/overview.py", title="概览 Overview", icon="📊", default=True),
-    st.Page("app_pages/measures.py", title="措施 Measures", icon="🧩"),
-    st.Page("app_pages/cooccurrence.py", title="共现 Co-occurrence", icon="🔥"),
-    st.Page("app_pages/regions.py", title="地区 Regions", icon="🗺️"),
-    st.Page("app_pages/explorer.py", title="图谱探索 Graph explorer", icon="🕸️"),
-    st.Page("app_pages/console.py", title="查询 Query console", icon="⌨️"),
-    st.Page("app_pages/export.py", title="导出 Export", icon="📦"),
-    st.Page("app_pages/upload.py", title="上传 Upload", icon="📤"),
-    st.Page("app_pages/curation.py", title="校正 Curation", icon="✏️"),
+    st.Page("app_pages/overview.py", title="概览 Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/measures.py", title="措施 Measures", icon=":material/account_tree:"),
+    st.Page("app_pages/cooccurrence.py", title="共现 Co-occurrence", icon=":material/grid_on:"),
+    st.Page("app_pages/regions.py", title="地区 Regions", icon=":material/map:"),
+    st.Page("app_pages/explorer.py", title="图谱探索 Graph explorer", icon=":material/hub:"),
+    st.Page("app_pages/console.py", title="查询 Query console", icon=":material/terminal:"),
+    st.Page("app_pages/export.py", title="导出 Export", icon=":material/download:"),
+    st.Page("app_pages/upload.py", title="上传 Upload", icon=":material/upload_file:"),
+    st.Page("app_pages/curation.py", title="校正 Curation", icon=":material/edit_note:"),
 ]
 nav = st.navigation(PAGES)
 

@@ -11,12 +11,12 @@ from app_pages.graphview import draw
 st.title("查询 Query console")
 
 EXAMPLES = {
-    "措施提及最多的报告 Reports by measures mentioned":
-        "MATCH (r:Report)-[:MENTIONS]->(m:Measure)\nRETURN r.title AS report, count(DISTINCT m) AS measures\n"
-        "ORDER BY measures DESC LIMIT 20",
     "三项制度的证据句 Evidence for 三项制度":
         "MATCH (r:Report)-[e:MENTIONS]->(m:Measure)\nWHERE m.name CONTAINS '三项制度'\n"
         "RETURN r.title AS report, e.role AS role, e.evidence AS evidence LIMIT 50",
+    "措施提及最多的报告 Reports by measures mentioned":
+        "MATCH (r:Report)-[:MENTIONS]->(m:Measure)\nRETURN r.title AS report, count(DISTINCT m) AS measures\n"
+        "ORDER BY measures DESC LIMIT 20",
     "出庭应诉率 Court-appearance rates":
         "MATCH (r:Report)-[:REPORTS]->(o:Outcome)-[:MEASURES]->(i:Indicator)\nWHERE i.name CONTAINS '出庭'\n"
         "RETURN r.title AS report, r.year AS year, i.name AS indicator, o.value AS value, o.unit AS unit, "

@@ -33,7 +33,7 @@ def heatmap(pairs: pd.DataFrame, x: str, y: str, colour: str, top: int, key: str
                      opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
                      tooltip=[x, y, "both", "lift", "confidence", "support", "p_value", "q_value", "regions"])
              .add_params(pick)
-             .properties(height=max(260, 22 * len(ys))))
+             .properties(height=alt.Step(22)))
     event = st.altair_chart(chart, width="stretch", on_select="rerun", key=key, selection_mode="cell")
     cells = (event or {}).get("selection", {}).get("cell") or []
     return cells[0] if cells else None
@@ -122,11 +122,15 @@ if require_store():
     min_support = f[2].number_input("最小支持数 Min support", min_value=1, max_value=1000, value=1, key="co_min")
     colour = f[3].selectbox("颜色 Colour", STATS, key="co_colour")
     top = f[4].slider("热图行列数 Heatmap size", 5, 40, 20, key="co_top")
-    base = dict(catalog_scope(), level=level, role=",".join(roles), min_support=int(min_support), limit=0)
+    g = st.columns(2)
+    measure_filter = g[0].text_input("措施筛选 Measure (编号或名称 id or name)", key="co_measure").strip()
+    indicator_filter = g[1].text_input("指标筛选 Indicator contains", key="co_indicator").strip()
+    base = dict(catalog_scope(), level=level, role=",".join(roles), min_support=int(min_support), limit=0,
+                measure=measure_filter)
 
     tab_mi, tab_mm = st.tabs(["措施 × 指标 Measure × indicator", "措施 × 措施 Measure × measure"])
     with tab_mi:
-        pairs = cached_query("measure-indicator", base)
+        pairs = cached_query("measure-indicator", dict(base, indicator=indicator_filter))
         if pairs.empty:
             st.info("范围内没有共现的措施与指标 No measure–indicator pairs in scope; lower the minimum support "
                     "or widen the scope.")

@@ -57,7 +57,7 @@ if require_store():
         first = {"Measure": "M50", "Jurisdiction": side}.get(label)
         st.session_state[f"ex_centre_{label}"] = first if first in options else options[0]
     centre = c[1].selectbox("节点 Node", options, format_func=lambda i: names.get(i, i), key=f"ex_centre_{label}")
-    hops = c[2].slider("跳数 Hops", 1, 3, 1 if label == "Report" else 2, key="ex_hops")
+    hops = c[2].slider("跳数 Hops", 1, 3, 1, key="ex_hops")
     cap = c[3].number_input("节点上限 Node cap", 10, 500, 80, step=10, key="ex_cap")
     types = st.multiselect("节点类型 Node types", GRAPH_LABELS, default=DEFAULT_TYPES,
                            format_func=lambda x: LABEL_NAMES.get(x, x), key="ex_types")

@@ -60,7 +60,7 @@ def profile(code: str, rollup: bool) -> None:
     tabs = st.tabs([KINDS[k] for k in KINDS] + ["报告 Reports", "成效明细 Outcome details"])
     for tab, kind in zip(tabs, KINDS):
         with tab:
-            d = prof[prof["kind"] == kind].drop(columns=["region", "kind"])
+            d = prof[prof["kind"] == kind].drop(columns=["region", "kind", "scope_reports"])
             if kind == "measure":
                 d["curation"] = [
                     (f"✗ {n} 份报告标记错误 marked wrong in {n} report(s)" if (n := sum(
@@ -126,7 +126,7 @@ def adoption() -> None:
                      color=alt.Color("share:Q", scale=alt.Scale(scheme="blues", domain=[0, 1]),
                                      title="采纳率 share"),
                      tooltip=["label", "province", "reports", "total", "share"])
-             .properties(height=max(240, 20 * len(keep))))
+             .properties(height=alt.Step(20)))
     st.altair_chart(chart, width="stretch")
 
 
