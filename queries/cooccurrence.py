@@ -33,11 +33,15 @@ def _scope(store: GraphStore, level: str, role: str, region: str, years: str) ->
     return inc, ctx
 
 
-def _pair_units(xa, xb, a: int, b: int) -> np.ndarray:
-    """Unit rows holding column a of xa (CSC) and column b of xb (CSC)."""
-    ra = xa.indices[xa.indptr[a]:xa.indptr[a + 1]]
-    rb = xb.indices[xb.indptr[b]:xb.indptr[b + 1]]
-    return np.intersect1d(ra, rb, assume_unique=True)
+def _pair_reports(inc: Incidence, ctx: Contexts, xa, xb, a: np.ndarray, b: np.ndarray):
+    """For pairs (a[i], b[i]) of columns of xa and xb (CSC): (reports, regions, years) where the
+    pair is found together, all pairs at once."""
+    if not len(a):
+        return []
+    both = xa[:, a].multiply(xb[:, b]).tocsc()
+    both.eliminate_zeros()
+    pair = np.repeat(np.arange(len(a)), np.diff(both.indptr))
+    return inc.describe_groups(pair, ctx.report[both.indices], len(a))
 
 
 def _pairs(counts, n_a, n_b, total: int, min_support: int, upper: bool = False):
@@ -91,14 +95,11 @@ def measure_indicator(store: GraphStore, level: str, role: str, region: str, yea
     xm = ctx.remember("m_csc", ctx.measures.tocsc)
     xi = ctx.remember("i_csc", ctx.indicators.tocsc)
     rows = []
-    for i in idx:
-        units = _pair_units(xm, xi, a[i], b[i])
-        reps = np.unique(ctx.report[units])
+    for i, (n_reps, regions, yrs) in zip(idx, _pair_reports(inc, ctx, xm, xi, a[idx], b[idx])):
         rows.append([inc.measure_ids[a[i]], inc.measure_names[a[i]], inc.indicator_ids[b[i]],
                      int(both[i]), int(n_m[a[i]]), int(n_i[b[i]]), int(st["either"][i]), total, ctx.level,
                      rnd(st["support"][i]), rnd(st["confidence"][i]), rnd(st["lift"][i]),
-                     pval(st["p"][i]), pval(st["q"][i]), tested, len(reps), inc.regions_of(reps),
-                     inc.years_of(reps), bool(both[i] < SMALL_SAMPLE)])
+                     pval(st["p"][i]), pval(st["q"][i]), tested, n_reps, regions, yrs, bool(both[i] < SMALL_SAMPLE)])
     return Table(cols, rows, truncated)
 
 
@@ -134,13 +135,11 @@ def measure_measure(store: GraphStore, level: str, role: str, region: str, years
         idx = idx[:limit]
     xm = ctx.remember("m_csc", ctx.measures.tocsc)
     rows = []
-    for i in idx:
-        reps = np.unique(ctx.report[_pair_units(xm, xm, a[i], b[i])])
+    for i, (n_reps, regions, yrs) in zip(idx, _pair_reports(inc, ctx, xm, xm, a[idx], b[idx])):
         rows.append([inc.measure_ids[a[i]], inc.measure_names[a[i]], inc.measure_ids[b[i]], inc.measure_names[b[i]],
                      int(both[i]), int(n_m[a[i]]), int(n_m[b[i]]), int(st["either"][i]), total, ctx.level,
                      rnd(st["support"][i]), rnd(st["confidence"][i]), rnd(st["lift"][i]),
-                     pval(st["p"][i]), pval(st["q"][i]), tested, len(reps), inc.regions_of(reps),
-                     inc.years_of(reps), bool(both[i] < SMALL_SAMPLE)])
+                     pval(st["p"][i]), pval(st["q"][i]), tested, n_reps, regions, yrs, bool(both[i] < SMALL_SAMPLE)])
     return Table(cols, rows, truncated)
 
 

@@ -20,12 +20,13 @@ from queries.catalog import Param, register
 from queries.incidence import ROLES, Incidence, get_incidence, parse_level, parse_roles
 from queries.stats import SMALL_SAMPLE, rnd
 
-MENTIONS_OF = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
+# Anchored on report ids (a primary-key lookup on both stores), for the reports the incidence names.
+MENTIONS_OF = ("UNWIND $reports AS rid MATCH (r:Report {id: rid})-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
                "RETURN r.id AS report, m.id AS measure, m.name AS name, e.role AS role, e.section AS section, "
                "e.sentence_ids AS sentence_ids, e.sentence_id AS sentence_id, e.evidence AS sentence, "
                "e.span_start AS span_start, e.span_end AS span_end, e.surface AS surface")
-OUTCOMES_OF = ("MATCH (o:Outcome) WHERE o.indicator IN $names "
-               "RETURN o.report AS report, o.indicator AS indicator, o.role AS role, o.section AS section, "
+OUTCOMES_OF = ("UNWIND $reports AS rid MATCH (r:Report {id: rid})-[:REPORTS]->(o:Outcome) "
+               "WHERE o.indicator IN $names RETURN r.id AS report, o.indicator AS indicator, o.role AS role, o.section AS section, "
                "o.sentence_id AS sentence_id, o.sentence AS sentence, o.evidence AS clause, o.value AS value, "
                "o.unit AS unit, o.is_target AS is_target, o.span_start AS span_start, o.span_end AS span_end")
 PROMOTES_OF = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) WHERE i.id IN $ids "
@@ -101,14 +102,19 @@ def evidence(store: GraphStore, measure: str, indicator: str, initiative: str, p
             if scope.keep(d["report"], "problems"):
                 rows.append(_row(scope, "problem", d["id"], {**d, "role": "problems"}, d["text"],
                                  detail=f"concerns {d['measure']}" if d["measure"] else ""))
-    mids = [inc.measure_ids[i] for i in inc.resolve_measures(measure)] if measure else []
-    inds = [inc.indicator_ids[i] for i in inc.resolve_indicators(indicator)] if indicator else []
-    if measure and not mids:
+    m_idx = inc.resolve_measures(measure) if measure else []
+    i_idx = inc.resolve_indicators(indicator) if indicator else []
+    if measure and not m_idx:
         raise QueryError(f"no measure matches {measure!r}; `govkg query measures` lists them")
-    mentions = [d for d in store.read(MENTIONS_OF, {"ids": mids}).records()
-                if scope.keep(d["report"], d["role"])] if mids else []
-    outcomes = [d for d in store.read(OUTCOMES_OF, {"names": inds}).records()
-                if scope.keep(d["report"], d["role"])] if inds else []
+    mids, inds = [inc.measure_ids[i] for i in m_idx], [inc.indicator_ids[i] for i in i_idx]
+    # the reports that can contribute, in order; every one gives at least one row, so `limit` of them suffice
+    cand = _candidate_reports(inc, scope, level, m_idx, i_idx, pair=bool(measure and indicator))
+    more = bool(limit and len(cand) > limit)
+    ids = [inc.report_ids[r] for r in (cand[:limit] if limit else cand)]
+    mentions = [d for d in store.read(MENTIONS_OF, {"reports": ids, "ids": mids}).records()
+                if scope.keep(d["report"], d["role"])] if mids and ids else []
+    outcomes = [d for d in store.read(OUTCOMES_OF, {"reports": ids, "names": inds}).records()
+                if scope.keep(d["report"], d["role"])] if inds and ids else []
     if mids and indicator:
         rows += _pair_rows(scope, level, mentions, outcomes)
     else:
@@ -119,9 +125,27 @@ def evidence(store: GraphStore, measure: str, indicator: str, initiative: str, p
         for d in outcomes:
             rows.append(_row(scope, "target" if d["is_target"] else "outcome", d["indicator"], d, d["sentence"],
                              d["value"], d["unit"], detail=d["clause"] or ""))
-    rows.sort(key=lambda r: (r[0], r[2], r[7] if r[7] is not None else -1, r[1]))
-    truncated = bool(limit and len(rows) > limit)
+    rows.sort(key=lambda r: (r[2], r[7] if r[7] is not None else -1, r[0], r[1], r[6] if r[6] is not None else -1))
+    truncated = more or bool(limit and len(rows) > limit)
     return Table(EVIDENCE_COLUMNS, rows[:limit] if limit else rows, truncated)
+
+
+def _candidate_reports(inc: Incidence, scope: "_Scope", level: str, m_idx: list[int], i_idx: list[int],
+                       pair: bool) -> np.ndarray:
+    """Sorted indexes of the reports in scope holding the measure, the indicator, or (pair) both
+    together at the level, in sections of the roles asked for."""
+    if not m_idx and not i_idx:
+        return np.zeros(0, dtype=np.int64)
+    ctx = inc.contexts(level if pair else "report", tuple(sorted(scope.roles)))
+    units = np.zeros(ctx.measures.shape[0], dtype=bool) if not pair else np.ones(ctx.measures.shape[0], dtype=bool)
+    for x, cols in ((ctx.measures, m_idx), (ctx.indicators, i_idx)):
+        if cols:
+            has = np.asarray(x[:, cols].sum(axis=1)).ravel() > 0
+            units = (units & has) if pair else (units | has)
+    reps = np.unique(ctx.report[units])
+    if scope.mask is not None:
+        reps = reps[scope.mask[reps]]
+    return reps
 
 
 def _pair_rows(scope: _Scope, level: str, mentions: list[dict], outcomes: list[dict]) -> list[list]:

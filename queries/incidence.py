@@ -183,6 +183,7 @@ class Incidence:
     # each report's region name, as a code into region_names
     region_names: list[str] = field(default_factory=list)
     region_code: np.ndarray = None  # type: ignore[assignment]
+    ad_int: np.ndarray = None  # type: ignore[assignment]  # each report's adcode as a number (-1: none)
     _cache: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -207,6 +208,7 @@ class Incidence:
         self.region_names = sorted(set(names))
         ix = {n: i for i, n in enumerate(self.region_names)}
         self.region_code = np.array([ix[n] for n in names], dtype=np.int32)
+        self.ad_int = np.array([int(a) if a.isdigit() else -1 for a in self.adcode], dtype=np.int64)
 
     def regions_of(self, reports: Iterable[int], most: int = 12) -> str:
         """Distinct region names of these reports, 、-joined, at most `most` then "…(+k)"."""
@@ -214,6 +216,35 @@ class Incidence:
         names = sorted(self.region_names[c] for c in np.unique(self.region_code[reps]))
         extra = len(names) - most
         return "、".join(names[:most]) + (f"…(+{extra})" if extra > 0 else "")
+
+    def describe_groups(self, group: np.ndarray, reports: np.ndarray, n_groups: int,
+                        most: int = 12) -> list[tuple[int, str, str]]:
+        """For reports tagged with a group number: per group, (distinct reports, regions, years).
+
+        Vectorised: one `np.unique` each for (group, report), (group, region), (group, year).
+        """
+        out_n = np.zeros(n_groups, dtype=np.int64)
+        regions: list[list[str]] = [[] for _ in range(n_groups)]
+        years: list[list[str]] = [[] for _ in range(n_groups)]
+        if len(reports):
+            g = group.astype(np.int64)
+            rp = np.unique(g * max(1, self.n_reports) + reports)
+            out_n += np.bincount(rp // max(1, self.n_reports), minlength=n_groups)
+            nr = max(1, len(self.region_names))
+            for key in np.unique(g * nr + self.region_code[reports]):
+                gi, c = divmod(int(key), nr)
+                regions[gi].append(self.region_names[c])
+            for key in np.unique(g * 10000 + self.year[reports]):
+                gi, y = divmod(int(key), 10000)
+                if y:
+                    years[gi].append(str(y))
+        out = []
+        for i in range(n_groups):
+            names = regions[i]
+            extra = len(names) - most
+            out.append((int(out_n[i]), "、".join(names[:most]) + (f"…(+{extra})" if extra > 0 else ""),
+                        ",".join(years[i])))
+        return out
 
     def years_of(self, reports: Iterable[int]) -> str:
         reps = np.asarray(list(reports) if not isinstance(reports, np.ndarray) else reports, dtype=np.int64)

@@ -5,8 +5,6 @@ Values are compared only within one unit (a rate in % is never averaged with a c
 """
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 from scipy import stats as sps
 
@@ -46,9 +44,14 @@ def indicator_by_adoption(store: GraphStore, indicator: str, measure: str, role:
         keep &= ~inc.o_target
     if mask is not None:
         keep &= mask[inc.o_rep]
-    values: dict[tuple[bool, str], list[int]] = defaultdict(list)  # (with measure, unit) → outcome indexes
-    for k in np.flatnonzero(keep):
-        values[(bool(adopted[inc.o_rep[k]]), inc.unit(k))].append(int(k))
+    ks_all = np.flatnonzero(keep)
+    key = inc.o_unit_code[ks_all].astype(np.int64) * 2 + adopted[inc.o_rep[ks_all]]
+    order = np.argsort(key, kind="stable")
+    uniq, first = np.unique(key[order], return_index=True)
+    bounds = list(first[1:]) + [len(order)]
+    # (with measure, unit) → outcome indexes
+    values: dict[tuple[bool, str], np.ndarray] = {
+        (bool(k % 2), inc.unit_names[int(k) // 2]): ks_all[order[a:b]] for k, a, b in zip(uniq, first, bounds)}
     if detail:
         cols = ["group", "measure", "indicator", "value", "unit", "target", "report", "region", "year"]
         rows = []
@@ -64,7 +67,7 @@ def indicator_by_adoption(store: GraphStore, indicator: str, measure: str, role:
             "regions", "years", "indicators", "mwu_p", "small_sample"]
     rows = []
     for unit in sorted({u for _, u in values}):
-        groups = {w: values.get((w, unit), []) for w in (True, False)}
+        groups = {w: values.get((w, unit), np.zeros(0, dtype=np.int64)) for w in (True, False)}
         vals = {w: inc.o_value[ks] for w, ks in groups.items()}
         p = None
         if len(vals[True]) and len(vals[False]):
@@ -72,8 +75,8 @@ def indicator_by_adoption(store: GraphStore, indicator: str, measure: str, role:
         for w in (True, False):
             ks = groups[w]
             s = summary(vals[w])
-            reps = np.unique(inc.o_rep[ks]) if ks else []
-            names = [inc.indicator_ids[i] for i in np.unique(inc.o_ind[ks])] if ks else []
+            reps = np.unique(inc.o_rep[ks])
+            names = [inc.indicator_ids[i] for i in np.unique(inc.o_ind[ks])]
             rows.append(["with" if w else "without", label, indicator, unit, s["n"], len(reps), rnd(s["mean"]),
                          rnd(s["median"]), rnd(s["min"]), rnd(s["max"]), inc.regions_of(reps), inc.years_of(reps),
                          "、".join(names[:6]) + ("…" if len(names) > 6 else ""), p, s["n"] < SMALL_SAMPLE])
@@ -100,37 +103,65 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
             "results", "result_indicator", "result_value", "result_unit", "result_year", "result_report",
             "result_region", "gap", "at_or_above_target"]
     mask = inc.report_mask(region, "")
-    inds = set(inc.resolve_indicators(indicator)) if indicator else None
-    tk = [int(k) for k in np.flatnonzero(inc.o_target)
-          if (inds is None or int(inc.o_ind[k]) in inds) and (mask is None or mask[inc.o_rep[k]])]
-    results_by_region: dict[str, list[int]] = defaultdict(list)
-    for k in np.flatnonzero(~inc.o_target):
-        a = inc.adcode[inc.o_rep[k]]
-        if a:
-            results_by_region[a].append(int(k))
+    tsel = inc.o_target.copy()
+    if indicator:
+        tsel &= np.isin(inc.o_ind, inc.resolve_indicators(indicator))
+    if mask is not None:
+        tsel &= mask[inc.o_rep]
+    tsel &= inc.ad_int[inc.o_rep] >= 0
+    tk = np.flatnonzero(tsel)
+    # targets in a stable order: region, indicator, report
+    tk = tk[np.lexsort((inc.o_rep[tk], inc.o_ind[tk], inc.ad_int[inc.o_rep[tk]]))]
+    results = np.flatnonzero(~inc.o_target & (inc.ad_int[inc.o_rep] >= 0))
+    r_ad = inc.ad_int[inc.o_rep[results]]
+    big = 10 ** 6
 
-    def candidates(code: str) -> list[int]:
+    def divisor(code: int) -> int:
+        """Which adcode digits must agree: all (same), the province's, or the target's level."""
         if scope == "same":
-            return results_by_region.get(code, [])
-        prefix = code[:2] if scope == "province" else (
-            code[:2] if code.endswith("0000") else code[:4] if code.endswith("00") else code)
-        return [k for a, ks in results_by_region.items() if a.startswith(prefix) for k in ks]
+            return 1
+        if scope == "province" or code % 10000 == 0:
+            return 10000
+        return 100 if code % 100 == 0 else 1
 
-    def same_indicator(t: str, r: str) -> bool:
-        return t == r if match == "exact" else (t in r or r in t)
+    index: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def lookup(ind: int, code: int) -> np.ndarray:
+        d = divisor(code)
+        if d not in index:
+            keys = inc.o_ind[results].astype(np.int64) * big + r_ad // d
+            order = np.argsort(keys, kind="stable")
+            index[d] = (keys[order], results[order])
+        keys, ks = index[d]
+        k = ind * big + code // d
+        return ks[np.searchsorted(keys, k, "left"):np.searchsorted(keys, k, "right")]
+
+    related: dict[int, list[int]] = {}
+
+    def result_indicators(ind: int) -> list[int]:
+        if match == "exact":
+            return [ind]
+        if ind not in related:
+            name = inc.indicator_ids[ind]
+            related[ind] = [i for i, n in enumerate(inc.indicator_ids) if name in n or n in name]
+        return related[ind]
 
     rows = []
+    truncated = False
     for k in tk:
+        if limit and len(rows) >= limit:
+            truncated = True
+            break
         r = int(inc.o_rep[k])
-        code, name = inc.adcode[r], inc.indicator_ids[inc.o_ind[k]]
+        code, name = int(inc.ad_int[r]), inc.indicator_ids[inc.o_ind[k]]
         unit, tv = inc.unit(k), float(inc.o_value[k])
-        base = [inc.region_name(r), code, name, tv, unit, int(inc.year[r]) or None, inc.report_ids[r]]
-        hits = [j for j in (candidates(code) if code else [])
-                if same_indicator(name, inc.indicator_ids[inc.o_ind[j]])]
-        if not hits:
+        base = [inc.region_name(r), inc.adcode[r], name, tv, unit, int(inc.year[r]) or None, inc.report_ids[r]]
+        hits = np.concatenate([lookup(i, code) for i in result_indicators(int(inc.o_ind[k]))] or [np.zeros(0, int)])
+        if not len(hits):
             rows.append(base + [0] + [None] * 8)
             continue
-        hits.sort(key=lambda j: (inc.year[inc.o_rep[j]], inc.report_ids[inc.o_rep[j]], inc.o_value[j]))
+        hits = sorted(hits.tolist(), key=lambda j: (inc.year[inc.o_rep[j]], inc.report_ids[inc.o_rep[j]],
+                                                    inc.o_value[j]))
         for j in hits:
             rr = int(inc.o_rep[j])
             rv, ru = float(inc.o_value[j]), inc.unit(j)
@@ -138,6 +169,5 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
             rows.append(base + [len(hits), inc.indicator_ids[inc.o_ind[j]], rv, ru, int(inc.year[rr]) or None,
                                 inc.report_ids[rr], inc.region_name(rr), rnd(rv - tv) if comparable else None,
                                 (rv >= tv) if comparable else None])
-    rows.sort(key=lambda x: (x[1] or "", x[2], x[6], x[12] or ""))
-    truncated = bool(limit and len(rows) > limit)
+    truncated = truncated or bool(limit and len(rows) > limit)
     return Table(cols, rows[:limit] if limit else rows, truncated)
