@@ -70,7 +70,7 @@ _VERBS = sorted("""办理 受理 承办 审查 审核 核查 制定 修改 修�
     开通 上线 推广 运用 举行 进行 召集 签订 签约 主持 研究 审议 通过 讨论 部署 走访 处置 办复 化解成功 调处成功
     减免 减少 压缩 缩减 缩短 降低 提高 提升 增加 增长 上升 扩大 精简 提速 下降 形成 管理 规范 选聘 打造 成立
     出动 开具 发出 送达 签发 印制 制作 拍摄 刊发 刊登 编印 下发 分发 赠送 张贴 设置 审结 判决 裁决 执行 复核 纠正
-    撤销 确认 变更 驳回 维持 终止 中止 创办 开办 委托 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
+    撤销 确认 变更 驳回 维持 终止 中止 创办 开办 委托 成为 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
 # A verb followed by 性 is an adjective (规范性文件, 合法性).
 _VERB_END = re.compile(f"(?:(?:{'|'.join(_VERBS)})(?!性))+$")
 _VERB_START = re.compile(f"^(?:{'|'.join(_VERBS)})(?!性)")
@@ -451,9 +451,15 @@ def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
     prev = view[sent.start:clause_start - 1]
     prev = re.split(r"[，,；;：:]", prev)[-1]
     prev = _clean_lead(prev)
-    if not prev or len(prev) > 14 or re.search(r"\d", prev):
+    if not prev or re.search(r"\d", prev):
         return None
-    return (clause_start, _subject(prev), "")
+    if len(prev) > 14:
+        # a long clause: what its last verb works on (提供不断档不断线公共法律服务)
+        verbs = [v for v in _VERB_ANY.finditer(prev) if v.end() < len(prev)]
+        prev = prev[verbs[-1].end():] if verbs else ""
+        if not 2 <= len(prev) <= 20:
+            return None
+    return (clause_start, _subject(prev), "", "", "weak")
 
 
 _AGENT_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|市|省|镇|乡)各级|^各级")
@@ -598,8 +604,10 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         name = lead
         if topic and name and _VERB_END.fullmatch(name) and len(topic) > 3 and topic[3]:
             name = topic[3] + name  # …人民调解组织排查出矛盾纠纷2512起,调处成功2447起: the same agent
-        elif topic and name and (_VERB_END.fullmatch(name) or len(name) <= 3):
-            name = topic[1] + name
+        elif topic and name and (len(name) <= 3 or (_VERB_END.fullmatch(name) and len(topic) < 5)):
+            # 结案541件 after …行政复议案件561件; a clause before the number names only what a
+            # bare word (服务, 关注量) refers to
+            name = topic[1] if topic[1].endswith(name) else topic[1] + name
         elif not name and tail:
             name = tail
         elif in_list and topic and topic[2] and name and not _VERB_ANY.search(name):
