@@ -70,7 +70,7 @@ _VERBS = sorted("""办理 受理 承办 审查 审核 核查 制定 修改 修�
     开通 上线 推广 运用 举行 进行 召集 签订 签约 主持 研究 审议 通过 讨论 部署 走访 处置 办复 化解成功 调处成功
     减免 减少 压缩 缩减 缩短 降低 提高 提升 增加 增长 上升 扩大 精简 提速 下降 形成 管理 规范 选聘 打造 成立
     出动 开具 发出 送达 签发 印制 制作 拍摄 刊发 刊登 编印 下发 分发 赠送 张贴 设置 审结 判决 裁决 执行 复核 纠正
-    撤销 确认 变更 驳回 维持 终止 中止 创办 开办 委托 成为 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
+    撤销 确认 变更 驳回 维持 终止 中止 创办 开办 委托 成为 纠错 审结 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
 # A verb followed by 性 is an adjective (规范性文件, 合法性).
 _VERB_END = re.compile(f"(?:(?:{'|'.join(_VERBS)})(?!性))+$")
 _VERB_START = re.compile(f"^(?:{'|'.join(_VERBS)})(?!性)")
@@ -85,6 +85,7 @@ _FILLER = re.compile(
 )
 _FILLER_END = re.compile(r"(?:全区|全县|全市|全省|全国|对|向|从|将|把|通过|均|都|分别|全部|共计|共|累计|合计|总计|约|近|超过|逾|高达|已达|达到|达|为|是|有|"
                          r"保持在|保持|稳定在|提高到|提升到|提升至|提高至|上升到|增至|减至|降至|降到|控制在|不少于|"
+                         r"(?:压缩|缩短|缩减|减少|降低|增加|扩大)(?:到|至)|"
                          r"不低于|不得少于|少于|至少|以上的|以上|的|了|等|及|和|、|(?<![存现所正实])在)+$")
 _AND = re.compile(r"以及|和|与|及(?!时)")
 _CHANGE_UP = re.compile(r"同比增加|同比增长|同比上升|同比提高|增加|增长|提高|提升|上升|扩大|提速|增速|增幅|涨幅|多出")
@@ -94,10 +95,13 @@ _TARGET_WORDS = re.compile(r"力争|争取|努力|目标|预计|计划|不低于
 _ROLE_TARGET = ("plans", "targets")
 # Objects of a clause that the next clause's counts are about (…监督平台，录入法律法规1330余部).
 _PREFIX_OK = re.compile(r"(?:平台|系统|热线|中心|公众号|网站|教育|窗口|数据库|信息库|人才库|专家库|机构|组织)$")
-_CHANGE_VERB = r"(?:扩大|增加|提高|提升|增长|上升|减少|压缩|缩减|缩短|降低|下降|精简)"
-_BASELINE_LEAD = re.compile(r"由(?:原来|原|过去)?\d+(?:\.\d+)?\D{0,3}?" + _CHANGE_VERB + r"(?:到|至)$")
-_BASELINE_NEXT = re.compile(r"\D{0,3}?" + _CHANGE_VERB + r"(?:到|至)\d")
-_BASELINE_PREV = re.compile(_CHANGE_VERB + r"(?:到|至)$")
+_CHANGE_VERB = r"(?:扩大|增加|提高|提升|增长|上升|减少|压缩|缩减|缩短|降低|下降|精简|增至|降至)"
+_WHEN = r"(?:\d{4}年(?:底|末|初)?的?)?"  # 由2019年的65%提高到2020年的98%
+_BASELINE_LEAD = re.compile(r"(?:由|从)(?:原来|原|过去)?" + _WHEN + r"\d+(?:\.\d+)?\D{0,3}?" + _CHANGE_VERB
+                            + r"(?:到|至)?" + _WHEN + "$")
+_BASELINE_NEXT = re.compile(r"\D{0,3}?" + _CHANGE_VERB + r"(?:到|至)?" + _WHEN + r"\d")
+_BASELINE_PREV = re.compile(_CHANGE_VERB + r"(?:到|至)?" + _WHEN + "$")
+_FROM = re.compile(r"(?:由|从)(?:原来|原|过去)?" + _WHEN + "$")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
 
 
@@ -241,6 +245,8 @@ def _clean_lead(s: str) -> str:
 @lru_cache(maxsize=8192)
 def _suffix(name: str, unit: str, kind: str) -> str:
     if re.search(r"(?:数|量|率|额|比例|占比|比重|人次|场次|件次|次数|人数|幅度|增速|增幅|降幅|满意度|度)$", name):
+        return name
+    if unit in ("个工作日", "工作日", "天", "小时", "个月"):
         return name
     if kind == "money":
         return name if re.search(r"损失|资金|经费|收入|费|税|款|额", name) else name + "金额"
@@ -491,8 +497,8 @@ def _kind_and_change(view: str, clause_start: int, h: _Hit, unit: str):
     """kind, direction and baseline of one number."""
     window = view[max(clause_start, h.start - 8):h.start]
     direction = baseline = None
-    m = re.search(r"由(?:原来|原|过去)?(\d+(?:\.\d+)?)(?:万|亿)?\D{0,3}?(?:扩大|增加|提高|提升|增长|上升|"
-                  r"减少|压缩|缩减|缩短|降低|下降|精简)(?:到|至)[^\d]{0,2}$", view[clause_start:h.start])
+    m = re.search(r"(?:由|从)(?:原来|原|过去)?" + _WHEN + r"(\d+(?:\.\d+)?)(?:万|亿)?\D{0,3}?" + _CHANGE_VERB
+                  + r"(?:到|至)?" + _WHEN + "$", view[clause_start:h.start])
     if m:
         baseline = float(m.group(1))
         direction = "down" if _CHANGE_DOWN.search(m.group(0)) else "up"
@@ -523,7 +529,7 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
     """The indicator name(s) a number stands for; several where one value covers several rates."""
     lead_full = _BASELINE_LEAD.sub("", raw_lead)
     if _BASELINE_NEXT.match(view, h.end):
-        lead_full = re.sub(r"由(?:原来|原|过去)?$", "", lead_full)
+        lead_full = _FROM.sub("", lead_full)
     # Several rates sharing one value: 审查率、报备率、合格率均为100%.
     if kind == "rate" and re.search(r"(?:均|都|全部)(?:达到?|为|是|保持|实现)?$", lead_full):
         multi = _split_rates(_clean_lead(lead_full))
@@ -535,16 +541,24 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         return [_suffix(resp[0] + resp[1], unit, kind)]
     lead = _clean_lead(lead_full)
     tail = _clean_tail(raw_tail, rate=kind in ("rate", "change") or unit == "pp")
+    if topic and (not lead or _BASELINE_PREV.fullmatch(lead)) and _BASELINE_PREV.search(view, max(0, h.start - 16), h.start):
+        # 由48项扩大到70项, 从85%提升至96%: the same indicator as the baseline
+        return [topic[1] if kind == "rate" else _suffix(topic[1], unit, kind)]
     if kind == "change":
         core = lead
         if topic and (not core or _CHANGE_UP.fullmatch(core) or _CHANGE_DOWN.fullmatch(core)
-                      or core.startswith(("较", "同比"))):
+                      or core.startswith(("较", "同比")) or re.match(r"比(?:上|去|前)年|比\d{4}年", lead_full)):
             core = topic[1] + core
         return [_suffix(core, unit, kind)] if core else [""]
     if kind == "rate" or unit == "pp":
         name = _rate_name(lead, tail)
         if topic and name and (name.startswith(("占", "较")) or len(name) <= 3):
-            name = topic[1] + name
+            subject = topic[1]
+            if subject.endswith("率"):  # 办结率100%，满意率98.5%: the subject without the first rate word
+                bare = _VERB_END.sub("", subject[:-1])
+                subject = bare if bare != subject[:-1] and len(bare) >= 2 else (subject[:-3] or subject)
+            word = name[:-1]
+            name = subject[:-len(word)] + name if word and subject.endswith(word) else subject + name
         return [name]
     # Counts and money.
     if _BASELINE_PREV.fullmatch(lead):
@@ -642,7 +656,7 @@ def _clean_tail(s: str, rate: bool = False) -> str:
         s = s[:cut]  # 8项工作机制、“十个一律”和…: the next item is a name of its own
     s = re.sub(r"[“”\"'\s]", "", s)
     s = re.sub(r"^(?:已经|已|均|都|全部|先后|正在|累计)+", "", s)
-    s = re.sub(r"已经|全部|先后|依法|全程|积极|主动|认真|及时|切实|共同|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
+    s = re.sub(r"(?<=..)均|已经|全部|先后|依法|全程|积极|主动|认真|及时|切实|共同|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
     if re.match(r"(?:为(?![期主])|对|按照|通过|围绕|针对|根据)", s) or \
             re.search(r"(?<=..)(?:更加|日益|明显|显著|不断|大幅)", s):
         return ""  # 提出意见建议500余条决策程序更加规范: what follows is a new clause

@@ -169,3 +169,26 @@ def test_evidence_is_the_clause_and_offsets_point_into_the_original():
 def test_outcome_links_the_measure_it_quantifies():
     o = one("全年共办理法律援助案件603件。")
     assert o.measure == "M91"
+
+
+def test_rate_from_a_dated_baseline():
+    found = outcomes("行政机关负责人出庭应诉率由2019年的65%提高到2020年的98%。")
+    assert [(o.value, o.kind) for o in found] == [(65, "rate"), (98, "rate")]
+    assert found[1].indicator == found[0].indicator == "行政机关负责人出庭应诉率"
+    assert (found[1].direction, found[1].baseline) == ("up", 65)
+
+
+def test_percentage_points_are_changes():
+    found = outcomes("全市行政复议案件纠错率为12.5%，比上年下降3.2个百分点。")
+    assert (found[1].value, found[1].unit, found[1].kind, found[1].direction) == (3.2, "pp", "change", "down")
+    assert "纠错率" in found[1].indicator
+
+
+def test_a_second_rate_keeps_the_subject_not_the_first_rate():
+    found = outcomes("办理人大代表建议42件、政协提案58件，办结率100%，满意率98.5%。")
+    assert found[3].indicator == "政协提案满意率"
+
+
+def test_time_limits_keep_their_unit():
+    o = outcomes("减少审批环节40%，办理时限压缩至3个工作日。")[1]
+    assert (o.value, o.unit, o.indicator) == (3, "个工作日", "办理时限")
