@@ -179,9 +179,13 @@ def _stop_keys(taxonomy: Taxonomy) -> frozenset[str]:
     return frozenset(_key(s) for s in taxonomy.initiative_stoplist)
 
 
+# Campaigns (蓝天保卫战, 三大攻坚战) are national slogans.
+_FORMULA_SLOGAN = re.compile(r"(?:保卫战|攻坚战|持久战|阻击战)$")
+
+
 def _is_slogan(s: str) -> bool:
     parts = [p for p in _LIST_SEP.split(s) if p.strip()]
-    return (len(parts) >= 3 or bool(re.search(r"[,，;；]", s)) or bool(_PRINCIPLE.match(s))
+    return (len(parts) >= 3 or bool(_FORMULA_SLOGAN.search(s)) or bool(re.search(r"[,，;；]", s)) or bool(_PRINCIPLE.match(s))
             or bool(_QUESTION.search(s)) or s.startswith(("互联网+", "互联网＋")))
 
 
