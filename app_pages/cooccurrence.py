@@ -58,24 +58,16 @@ def same_unit(level: str, a: pd.Series, b: pd.Series, a_sents: str, b_sents: str
 
 
 def indicator_evidence(measure: str, indicator: str, level: str, roles: list[str]) -> pd.DataFrame:
-    params = scope_params(subregions=True)
-    ms = mention_rows(measure, params)
-    os_ = read(f"MATCH (r:Report)-[:REPORTS]->(o:Outcome)-[:MEASURES]->(i:Indicator {{id: $i}}) WHERE {SCOPE} "
-               "RETURN r.id AS report, o.section AS section, o.sentence_id AS sentence, o.role AS role, "
-               "o.value AS value, o.unit AS unit, o.sentence AS text", i=indicator, **params)
-    rows = []
-    for _, o in os_.iterrows():
-        if roles and o["role"] not in roles:
-            continue
-        for _, m in ms[ms["report"] == o["report"]].iterrows():
-            if roles and m["role"] not in roles:
-                continue
-            if same_unit(level, m, o, "sentences", "sentence"):
-                rows.append({"report": o["report"], "year": m["year"], "adcode": m["adcode"],
-                             "role": role_label(o["role"]), "value": f"{o['value']:g}{o['unit'] or ''}",
-                             "指标所在句 indicator sentence": o["text"],
-                             "措施证据句 measure evidence": m["evidence"]})
-    return pd.DataFrame(rows).drop_duplicates() if rows else pd.DataFrame()
+    """The sentences behind one measure × indicator pair (catalog query `evidence`)."""
+    ev = cached_query("evidence", dict(catalog_scope(), measure=measure, indicator=indicator, level=level,
+                                       role=",".join(roles), limit=200))
+    if ev.empty:
+        return ev
+    ev = ev[ev["subject"].str.endswith(f" × {indicator}")]
+    ev = ev.assign(role=ev["role"].map(role_label),
+                   value=[f"{v:g}{u or ''}" if pd.notna(v) else "" for v, u in zip(ev["value"], ev["unit"])])
+    return ev[["region", "year", "role", "value", "sentence", "report"]].rename(
+        columns={"sentence": "共现句 sentence"})
 
 
 def measure_evidence(a: str, b: str, level: str, roles: list[str]) -> pd.DataFrame:
@@ -108,8 +100,9 @@ def show_evidence(df: pd.DataFrame) -> None:
     if df.empty:
         st.caption("范围内没有找到证据句 No evidence sentences in scope.")
         return
-    names = dict(zip(jurisdictions()["id"], jurisdictions()["name"]))
-    df.insert(0, "region", df.pop("adcode").map(lambda c: names.get(c, c)))
+    if "adcode" in df.columns:
+        names = dict(zip(jurisdictions()["id"], jurisdictions()["name"]))
+        df.insert(0, "region", df.pop("adcode").map(lambda c: names.get(c, c)))
     st.dataframe(df, hide_index=True, width="stretch")
 
 

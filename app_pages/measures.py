@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    SCOPE, corrected_values, jurisdictions, read, rejected_targets, require_store, role_label, scope_params,
+    SCOPE, cached_query, catalog_scope, md, corrected_values, jurisdictions, read, rejected_targets, require_store, role_label, scope_params,
     scope_text,
 )
 
@@ -132,3 +132,24 @@ if require_store():
         st.dataframe(mentions[["region", "year", "measure", "role", "evidence", "surface", "curation", "report"]],
                      hide_index=True, width="stretch",
                      column_config={"evidence": st.column_config.TextColumn("证据 evidence", width="large")})
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**问题 Problems reported alongside**")
+        probs = cached_query("problems", dict(catalog_scope(), measure=mid, detail=False, limit=50))
+        if probs.empty:
+            st.caption("范围内没有报告在问题部分提到该措施 No report in scope names it among its problems.")
+        else:
+            st.dataframe(probs.drop(columns=["measure_id", "measure"], errors="ignore"), hide_index=True,
+                         width="stretch")
+    with right:
+        st.markdown("**指标对比 An indicator with and without this measure**")
+        indicator = st.text_input("指标 Indicator (名称包含 name contains)", value="出庭应诉率", key="m_indicator")
+        if indicator.strip():
+            cmp = cached_query("indicator-by-adoption", dict(catalog_scope(), measure=mid,
+                                                            indicator=indicator.strip()))
+            cmp = cmp.assign(group=cmp["group"].map({"with": "提及该措施 with", "without": "未提及 without"}))
+            st.dataframe(cmp[["group", "unit", "n", "reports", "mean", "median", "min", "max", "mwu_p", "regions"]],
+                         hide_index=True, width="stretch")
+            st.caption(f"{md(indicator.strip())}: 提及与未提及{md(names.get(mid, mid))}的报告中的数值；"
+                       "mwu_p 为 Mann–Whitney 检验 values in reports that mention the measure and those that do not")

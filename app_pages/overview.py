@@ -4,6 +4,8 @@ import streamlit as st
 
 from app_pages.common import KIND_LABELS, LEVEL_LABELS, get_store, read, require_store
 
+SHOWN = 1000  # most reports listed
+
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _counts(key: str) -> dict:
@@ -58,12 +60,14 @@ if require_store():
         "WITH r, count(DISTINCT m) AS mentions OPTIONAL MATCH (r)-[:REPORTS]->(o:Outcome) "
         "RETURN r.id AS report, r.title AS title, r.kind AS kind, r.year AS year, r.province AS province, "
         "r.level AS level, r.issuer AS issuer, mentions, count(o) AS outcomes, r.ingested_at AS ingested_at "
-        "ORDER BY ingested_at DESC, report")
+        "ORDER BY ingested_at DESC, report LIMIT $k", k=SHOWN)
     st.dataframe(reports, hide_index=True, width="stretch",
                  column_config={"title": st.column_config.TextColumn("标题 title", width="large"),
                                 "ingested_at": st.column_config.TextColumn("导入时间 ingested (UTC)")})
     if len(reports):
-        st.caption(f"最近一次导入 Last ingest: {reports['ingested_at'].dropna().max()}")
+        more = (f" · 显示最近的 {SHOWN} 份 showing the latest {SHOWN} of {nodes.get('Report', 0)}"
+                if nodes.get("Report", 0) > SHOWN else "")
+        st.caption(f"最近一次导入 Last ingest: {reports['ingested_at'].dropna().max()}{more}")
 
     st.subheader("导入失败 Files that failed")
     failures = read("MATCH (f:IngestFailure) RETURN f.source AS file, f.problem AS problem, f.at AS at "

@@ -57,7 +57,8 @@ def profile(code: str, rollup: bool) -> None:
         return
     rejected = rejected_targets()
     ids = set(reports["report"])
-    tabs = st.tabs([KINDS[k] for k in KINDS] + ["报告 Reports", "成效明细 Outcome details"])
+    tabs = st.tabs([KINDS[k] for k in KINDS] + ["报告 Reports", "成效明细 Outcome details",
+                                                "目标与结果 Targets vs results", "相似地区 Similar regions"])
     for tab, kind in zip(tabs, KINDS):
         with tab:
             d = prof[prof["kind"] == kind].drop(columns=["region", "kind", "scope_reports"])
@@ -71,9 +72,22 @@ def profile(code: str, rollup: bool) -> None:
                 st.caption("—")
             else:
                 st.dataframe(d, hide_index=True, width="stretch")
-    with tabs[-2]:
+    with tabs[-4]:
         st.dataframe(reports, hide_index=True, width="stretch")
+    with tabs[-2]:
+        tvr = cached_query("targets-vs-results", dict(region=code))
+        if tvr.empty:
+            st.caption("该地区没有可对照的目标 No targets for this region.")
+        else:
+            st.dataframe(tvr.drop(columns=["region", "adcode"]), hide_index=True, width="stretch")
     with tabs[-1]:
+        sim = cached_query("similar-regions", dict(region=code, years=catalog_scope()["years"], limit=20))
+        if sim.empty:
+            st.caption("没有可比较的地区 No other region to compare with.")
+        else:
+            st.dataframe(sim[["region_a", "region_b", "jaccard", "shared", "a_measures", "b_measures", "only_a",
+                              "only_b"]], hide_index=True, width="stretch")
+    with tabs[-3]:
         outs = read(f"MATCH (r:Report)-[:REPORTS]->(o:Outcome)-[:MEASURES]->(i:Indicator) WHERE {SCOPE} "
                     "RETURN o.id AS outcome, i.name AS indicator, o.value AS value, o.unit AS unit, "
                     "o.is_target AS is_target, r.year AS year, o.sentence AS sentence ORDER BY indicator",

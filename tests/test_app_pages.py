@@ -94,6 +94,10 @@ def _frames_text(at: AppTest) -> str:
     return "\n".join(d.value.to_string() for d in at.dataframe)
 
 
+def _frame_with(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
 # -- every page ------------------------------------------------------------------------------
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception_or_error(app, page):
@@ -141,13 +145,18 @@ def test_measures_taxonomy_lists_three_systems_and_its_detail(app, shared_db):
                                "RETURN count(DISTINCT r)", {"ids": ids})
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["报告 Reports"] == str(n)
-    evidence = app.dataframe[-1].value
+    evidence = _frame_with(app, "evidence")
     assert evidence["evidence"].str.contains("三项制度").any()
 
     app.selectbox(key="measure").set_value("M82").run()
     assert not app.exception
     text = _frames_text(app)
     assert "出庭" in text  # 行政机关负责人出庭应诉 has outcomes such as 出庭应诉率
+    with_without = _frame_with(app, "mwu_p")
+    (n_with,), = _expect(shared_db, "MATCH (r:Report)-[:MENTIONS]->(:Measure {id: 'M82'}) "
+                                    "MATCH (r)-[:REPORTS]->(o:Outcome)-[:MEASURES]->(i:Indicator) "
+                                    "WHERE i.name CONTAINS '出庭应诉率' AND NOT o.is_target RETURN count(DISTINCT o)")
+    assert int(with_without.loc[with_without["group"] == "提及该措施 with", "n"].iloc[0]) == n_with
 
 
 def test_sidebar_region_filter_narrows_measures(app, shared_db):
@@ -171,13 +180,9 @@ def test_cooccurrence_shows_court_appearance_rate_and_its_evidence(app):
     label = next(o for o in app.selectbox(key="mi_pair").options if o.startswith("M82 ") and o.endswith("× 出庭应诉率"))
     app.selectbox(key="mi_pair").set_value(label).run()
     assert not app.exception
-    evidence = app.dataframe[1].value
-    assert evidence.iloc[:, evidence.columns.str.contains("indicator sentence")].iloc[:, 0].str.contains("76.9%").any()
-    assert "渝中区" in set(evidence["region"])
-
-
-def _frame_with(at: AppTest, column: str):
-    return next(d.value for d in at.dataframe if column in d.value.columns)
+    evidence = _frame_with(app, "共现句 sentence")
+    assert evidence["共现句 sentence"].str.contains("出庭应诉率达76.9%").all()
+    assert set(evidence["region"]) == {"渝中区"} and set(evidence["value"]) == {"76.9%"}
 
 
 def test_cooccurrence_filters_change_the_statistics(app):
@@ -320,7 +325,7 @@ def test_curation_is_stored_shown_and_survives_reingest(private_app):
     assert rows == [[report, "measure:M50", "reject", "**not** <b>there</b>"]]
 
     _open(at, "measures")
-    ev = at.dataframe[-1].value
+    ev = _frame_with(at, "curation")
     marked = ev[ev["curation"] != ""]
     assert set(marked["report"]) == {report} and set(marked["measure"]) == {"行政执法三项制度"}
 
@@ -331,7 +336,7 @@ def test_curation_is_stored_shown_and_survives_reingest(private_app):
 
     st.cache_data.clear()
     _open(at, "measures")
-    ev = at.dataframe[-1].value
+    ev = _frame_with(at, "curation")
     assert set(ev.loc[ev["curation"] != "", "report"]) == {report}
 
     _open(at, "curation")
