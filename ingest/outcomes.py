@@ -40,6 +40,7 @@ _UNITS = sorted("""个百分点 百分点 % 个工作日 工作日 个月 人次
 _CN_COUNTERS = ("个", "项", "次", "名", "件", "家", "场", "支", "条", "批", "类", "所", "人", "位", "期", "部", "篇")
 
 NUMBER = re.compile(
+    r"(?=[将接大超近约逾\d零〇一二两三四五六七八九十百千])"  # fails fast where no number can start
     r"(?P<pre>将近|接近|大约|超过|近|约|逾|超)?"
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+(?=[万亿]?(?:余|多)?(?:个|项|次|名|件|家|场|支|条|批|类|所|人|位|期|部|篇)))"
     r"(?:(?P<rng>至|到|~|-|—|－)(?P<num2>\d+(?:\.\d+)?))?"
@@ -101,8 +102,53 @@ _BASELINE_LEAD = re.compile(r"(?:由|从)(?:原来|原|过去)?" + _WHEN + r"\d+
                             + r"(?:到|至)?" + _WHEN + "$")
 _BASELINE_NEXT = re.compile(r"\D{0,3}?" + _CHANGE_VERB + r"(?:到|至)?" + _WHEN + r"\d")
 _BASELINE_PREV = re.compile(_CHANGE_VERB + r"(?:到|至)?" + _WHEN + "$")
+_BASELINE_VALUE = re.compile(r"(?:由|从)(?:原来|原|过去)?" + _WHEN + r"(\d+(?:\.\d+)?)(?:万|亿)?\D{0,3}?" + _CHANGE_VERB
+                             + r"(?:到|至)?" + _WHEN + "$")
 _FROM = re.compile(r"(?:由|从)(?:原来|原|过去)?" + _WHEN + "$")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+
+# Patterns used per number, compiled once.
+_RX0 = re.compile(r"届[一二三四五六七八九十次、]*$")
+_RX1 = re.compile(r"连续$")
+_RX2 = re.compile(r"(?:电话|热线|编号|邮编|代码|附件|字|号|令)$")
+_RX3 = re.compile(r"\([^()]*[A-Za-z@][^()]*\)?")
+_RX4 = re.compile(r"[“”\"'《》\s]")
+_RX5 = re.compile(r"各类|各项|各种|相关|有关|全部|总体|整体(?=压缩|提高|减少)|先后|依法|累计|已经|至少|不少于|每年|每月")
+_RX6 = re.compile(r"^(?:对|向|为|在|从|由|与|和|及|将|把|、|,|\s)+")
+_RX7 = re.compile(r"(?:数|量|率|额|比例|占比|比重|人次|场次|件次|次数|人数|幅度|增速|增幅|降幅|满意度|度)$")
+_RX8 = re.compile(r"损失|资金|经费|收入|费|税|款|额")
+_RX9 = re.compile(r"增长|增加|上升|提高|提升")
+_RX10 = re.compile(r"率|比例|占比|比重|满意度|覆盖面|度$")
+_RX11 = re.compile(r"^(?:的|之)")
+_RX12 = re.compile(r"(?:的|了)$")
+_RX13 = re.compile(r"(?:数|次数|人数|场次|人次|件次|金额|率|比例|幅度)$")
+_RX14 = re.compile(r"[级类型]$")
+_RX15 = re.compile(r"[\u4e00-\u9fff]*?[级类型]([\u4e00-\u9fff]{2,10})")
+_RX16 = re.compile(r"\s*(?:其中|剩余|另有|尚有|仍有)")
+_RX17 = re.compile(r"(?:由|被|正在|已)")
+_RX18 = re.compile(r"\s+")
+_RX19 = re.compile(r"率(?:均|都|全部)(?:达到?|为|是)?$")
+_RX20 = re.compile(r"(?:、|以及|(?<![总调缓融])和)$")
+_RX21 = re.compile(r"、|以及|(?<![总调缓融])和")
+_RX22 = re.compile(r"(?:较|比|同比)")
+_RX23 = re.compile(r"[，,；;：:]")
+_RX24 = re.compile(r"\d")
+_RX25 = re.compile(r"^(?:了|出|好|到|在)")
+_RX26 = re.compile(r"[“”]")
+_RX27 = re.compile(r"(?:次数|人数|场次|人次|件次|金额|比例|幅度|比率|数)$")
+_RX28 = re.compile(r"(?:将|要|须|应)(?:达到|实现|提高|提升)")
+_RX29 = re.compile(r"(?:均|都|全部)(?:达到?|为|是|保持|实现)?$")
+_RX30 = re.compile(r"比(?:上|去|前)年|比\d{4}年")
+_RX31 = re.compile(r"《[^》]*》")
+_RX32 = re.compile(r"\s*(?:在|通过|依托|利用)")
+_RX33 = re.compile(r"([^，,；;：:]*?)分别([\u4e00-\u9fff]{0,6}?)(?:为|达到?|是)?(?=[\d近约])")
+_RX34 = re.compile(r"^(?:以上的|以上|左右|多|的|之)+")
+_RX35 = re.compile(r"[“”\"'\s]")
+_RX36 = re.compile(r"^(?:已经|已|均|都|全部|先后|正在|累计)+")
+_RX37 = re.compile(r"(?<=..)均|已经|全部|先后|依法|全程|积极|主动|认真|及时|切实|共同|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])")
+_RX38 = re.compile(r"(?:为(?![期主])|对|按照|通过|围绕|针对|根据)")
+_RX39 = re.compile(r"(?<=..)(?:更加|日益|明显|显著|不断|大幅)")
+_RX40 = re.compile(r"(?:了|的|中)$")
 
 
 @lru_cache(maxsize=4096)
@@ -173,7 +219,7 @@ def find_numbers(view: str, fixed_terms: frozenset[str] = frozenset()) -> list[_
             if m.group("pre") or m.group("mult"):
                 pass
             ctx_before = nv[max(0, ns - 6):ns]
-            if re.search(r"届[一二三四五六七八九十次、]*$", nv[max(0, ns - 12):ns]) or before in "周星礼" or _ABSTRACT.match(nv, m.end()):
+            if _RX0.search(nv[max(0, ns - 12):ns]) or before in "周星礼" or _ABSTRACT.match(nv, m.end()):
                 continue
             if any(nv.startswith(t, ns) for t in fixed_terms):
                 continue
@@ -186,7 +232,7 @@ def find_numbers(view: str, fixed_terms: frozenset[str] = frozenset()) -> list[_
             if not _unitless_ok(nv, m, num, mult):
                 continue
         elif unit == "年":
-            if not re.search(r"连续$", nv[max(0, ns - 4):ns]) or value > 100:
+            if not _RX1.search(nv[max(0, ns - 4):ns]) or value > 100:
                 continue
         elif unit in ("个月", "天", "小时") and nv[m.end():m.end() + 1] in "内前后":
             pass
@@ -216,7 +262,7 @@ def _unitless_ok(nv: str, m: re.Match, num: str, mult: str | None) -> bool:
         return False
     if not mult and (len(num) < 2 or (len(num) == 4 and num[:2] in ("19", "20"))):
         return False
-    if re.search(r"(?:电话|热线|编号|邮编|代码|附件|字|号|令)$", nv[max(0, ns - 3):ns]):
+    if _RX2.search(nv[max(0, ns - 3):ns]):
         return False
     return True
 
@@ -227,15 +273,15 @@ def _unitless_ok(nv: str, m: re.Match, num: str, mult: str | None) -> bool:
 @lru_cache(maxsize=8192)
 def _clean_lead(s: str) -> str:
     s = _DATE.sub("", s)
-    s = re.sub(r"\([^()]*[A-Za-z@][^()]*\)?", "", s)  # (信息请发送至xx@163.com): not a name
-    s = re.sub(r"[“”\"'《》\s]", "", s)
-    s = re.sub(r"各类|各项|各种|相关|有关|全部|总体|整体(?=压缩|提高|减少)|先后|依法|累计|已经|至少|不少于|每年|每月", "", s)
+    s = _RX3.sub("", s)  # (信息请发送至xx@163.com): not a name
+    s = _RX4.sub("", s)
+    s = _RX5.sub("", s)
     s = re.sub(f"共(?=(?:{'|'.join(_VERBS)}))", "", s)
     prev = None
     while prev != s:
         prev = s
         s = _FILLER.sub("", s)
-        s = re.sub(r"^(?:对|向|为|在|从|由|与|和|及|将|把|、|,|\s)+", "", s)
+        s = _RX6.sub("", s)
         s = _FILLER_END.sub("", s)
         if s.endswith("由") and _VERB_END.search(s[:-1]):
             s = s[:-1]  # 组建由24名律师组成 (but 执法案由 is a noun)
@@ -244,14 +290,14 @@ def _clean_lead(s: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _suffix(name: str, unit: str, kind: str) -> str:
-    if re.search(r"(?:数|量|率|额|比例|占比|比重|人次|场次|件次|次数|人数|幅度|增速|增幅|降幅|满意度|度)$", name):
+    if _RX7.search(name):
         return name
     if unit in ("个工作日", "工作日", "天", "小时", "个月"):
         return name
     if kind == "money":
-        return name if re.search(r"损失|资金|经费|收入|费|税|款|额", name) else name + "金额"
+        return name if _RX8.search(name) else name + "金额"
     if kind == "change":
-        return name + ("幅度" if re.search(r"增长|增加|上升|提高|提升", name) else "比例")
+        return name + ("幅度" if _RX9.search(name) else "比例")
     if unit in ("次",):
         return name + "次数"
     if unit in ("人", "名", "位"):
@@ -266,12 +312,12 @@ def _suffix(name: str, unit: str, kind: str) -> str:
 @lru_cache(maxsize=8192)
 def _rate_name(lead: str, tail: str) -> str:
     """A name for a percentage: keep a 率/比/度 word, else make one (公开达到100% → 公开率)."""
-    if re.search(r"率|比例|占比|比重|满意度|覆盖面|度$", lead):
+    if _RX10.search(lead):
         return lead
     if lead.startswith("占"):
         return lead + "比率"
-    t = re.sub(r"^(?:的|之)", "", tail)
-    t = re.sub(r"(?:的|了)$", "", t)
+    t = _RX11.sub("", tail)
+    t = _RX12.sub("", t)
     base = lead + t
     if not base:
         return ""
@@ -284,7 +330,7 @@ def _rate_name(lead: str, tail: str) -> str:
 def _subject(name: str) -> str:
     """The thing counted, without the reporting verb: 承办行政复议案件 → 行政复议案件."""
     stripped = _VERB_START.sub("", name) or name
-    return re.sub(r"(?:数|次数|人数|场次|人次|件次|金额|率|比例|幅度)$", "", stripped)
+    return _RX13.sub("", stripped)
 
 
 def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: list[Section],
@@ -324,10 +370,10 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
         lead_start, tail_end = bounds[idx]
         raw_lead = view[lead_start:h.start]
         raw_tail = view[h.end:max(h.end, tail_end)]
-        if idx + 1 < len(hits) and clauses[idx + 1][1] == clause_start and re.search(r"[级类型]$", raw_tail.strip()):
+        if idx + 1 < len(hits) and clauses[idx + 1][1] == clause_start and _RX14.search(raw_tail.strip()):
             # 创建4个国家级和3个自治区级民主法治示范村: the head noun is shared
             nxt = view[hits[idx + 1].end:max(hits[idx + 1].end, bounds[idx + 1][1])]
-            head = re.match(r"[\u4e00-\u9fff]*?[级类型]([\u4e00-\u9fff]{2,10})", nxt)
+            head = _RX15.match(nxt)
             if head:
                 raw_tail = raw_tail.strip() + head.group(1)
         sec = section_at(sections, h.start)
@@ -361,8 +407,8 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
                             prefix=clause_prefix[clause_start])
         first = names[0] if names and names[0] else ""
         # A part of the count before (其中8件已作出决定, 22起正在办理中) leaves that count the topic.
-        subset = bool(re.match(r"\s*(?:其中|剩余|另有|尚有|仍有)", raw_lead)) or (
-            not _clean_lead(raw_lead) and bool(re.match(r"(?:由|被|正在|已)", raw_tail.strip())
+        subset = bool(_RX16.match(raw_lead)) or (
+            not _clean_lead(raw_lead) and bool(_RX17.match(raw_tail.strip())
                                                or _VERB_START.match(_clean_tail(raw_tail))))
         if first and not (subset and topic):
             cl = _clean_lead(raw_lead)
@@ -374,7 +420,7 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
                                _agent_of(cl) or (topic[3] if topic and len(topic) > 3 else ""))
         is_target = _is_target(view, sent, h, role)
         for name in names:
-            ind = name or re.sub(r"\s+", "", evidence)[:20]
+            ind = name or _RX18.sub("", evidence)[:20]
             common = dict(unit=unit, kind=kind_, approx=h.approx, is_target=is_target, evidence=evidence,
                           where=Evidence(sentence=text[sent.start:sent.end], start=h.start, end=h.end,
                                          sentence_id=sent.id, section=sec.ordinal if sec else None, role=role))
@@ -404,16 +450,16 @@ def _split_between(view: str, a: int, b: int) -> tuple[int, int]:
     between = view[a:b]
     if not between:
         return a, b
-    if re.search(r"率(?:均|都|全部)(?:达到?|为|是)?$", between) or _BASELINE_PREV.search(between):
+    if _RX19.search(between) or _BASELINE_PREV.search(between):
         return a, a  # 废止修改42审查率、报备率均为100%: the list belongs to the value
-    m = re.search(r"(?:、|以及|(?<![总调缓融])和)$", between)
+    m = _RX20.search(between)
     if m:
         return a + m.start(), b
-    seps = [x for x in re.finditer(r"、|以及|(?<![总调缓融])和", between)]
+    seps = [x for x in _RX21.finditer(between)]
     if seps:
         last = seps[-1]
         return a + last.start(), a + last.end()
-    comp = re.search(r"(?:较|比|同比)", between)
+    comp = _RX22.search(between)
     if comp:
         return a + comp.start(), a + comp.start()
     v = _VERB_ANY.search(between, 1)
@@ -427,8 +473,8 @@ def _previous_clause_object(view: str, sent: Sentence, clause_start: int) -> str
     录入法律法规1330余部 → 行政执法监督平台. Empty where there is none."""
     if clause_start <= sent.start:
         return ""
-    prev = re.split(r"[，,；;：:]", view[sent.start:clause_start - 1])[-1]
-    if not prev or re.search(r"\d", prev) or "“" in prev[-4:] or len(prev) > 40:
+    prev = _RX23.split(view[sent.start:clause_start - 1])[-1]
+    if not prev or _RX24.search(prev) or "“" in prev[-4:] or len(prev) > 40:
         return ""
     prev = _clean_lead(prev)
     if "的" in prev:
@@ -436,7 +482,7 @@ def _previous_clause_object(view: str, sent: Sentence, clause_start: int) -> str
     else:
         first = _VERB_ANY.search(prev)
         obj = prev[first.end():] if first and first.start() <= 2 else ""
-    obj = re.sub(r"^(?:了|出|好|到|在)", "", obj)
+    obj = _RX25.sub("", obj)
     return obj if 3 <= len(obj) <= 14 else ""
 
 
@@ -447,7 +493,7 @@ def _locative(view: str, start: int, end: int) -> str:
     """A platform the sentence works through (在宁夏法治微信公众号创办…，推送发布1586条信息)."""
     cut = max(view.rfind(c, start, end - 1) for c in "，,；;：:")
     found = list(_LOCATIVE.finditer(view, max(start, cut + 1), end))  # the clause just before only
-    return re.sub(r"[“”]", "", found[-1].group(1)) if found else ""
+    return _RX26.sub("", found[-1].group(1)) if found else ""
 
 
 def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
@@ -455,9 +501,9 @@ def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
     if clause_start <= sent.start:
         return None
     prev = view[sent.start:clause_start - 1]
-    prev = re.split(r"[，,；;：:]", prev)[-1]
+    prev = _RX23.split(prev)[-1]
     prev = _clean_lead(prev)
-    if not prev or re.search(r"\d", prev):
+    if not prev or _RX24.search(prev):
         return None
     if len(prev) > 14:
         # a long clause: what its last verb works on (提供不断档不断线公共法律服务)
@@ -490,15 +536,14 @@ def _noun_of(name: str) -> str:
 
 
 def _topic_of(name: str) -> str:
-    return re.sub(r"(?:次数|人数|场次|人次|件次|金额|比例|幅度|比率|数)$", "", name)
+    return _RX27.sub("", name)
 
 
 def _kind_and_change(view: str, clause_start: int, h: _Hit, unit: str):
     """kind, direction and baseline of one number."""
     window = view[max(clause_start, h.start - 8):h.start]
     direction = baseline = None
-    m = re.search(r"(?:由|从)(?:原来|原|过去)?" + _WHEN + r"(\d+(?:\.\d+)?)(?:万|亿)?\D{0,3}?" + _CHANGE_VERB
-                  + r"(?:到|至)?" + _WHEN + "$", view[clause_start:h.start])
+    m = _BASELINE_VALUE.search(view, clause_start, h.start)
     if m:
         baseline = float(m.group(1))
         direction = "down" if _CHANGE_DOWN.search(m.group(0)) else "up"
@@ -518,7 +563,7 @@ def _is_target(view: str, sent: Sentence, h: _Hit, role: str) -> bool:
     if role in _ROLE_TARGET:
         return True
     before = view[sent.start:h.start]
-    if _TARGET_WORDS.search(before) or re.search(r"(?:将|要|须|应)(?:达到|实现|提高|提升)", before):
+    if _TARGET_WORDS.search(before) or _RX28.search(before):
         return True
     return False
 
@@ -531,7 +576,7 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
     if _BASELINE_NEXT.match(view, h.end):
         lead_full = _FROM.sub("", lead_full)
     # Several rates sharing one value: 审查率、报备率、合格率均为100%.
-    if kind == "rate" and re.search(r"(?:均|都|全部)(?:达到?|为|是|保持|实现)?$", lead_full):
+    if kind == "rate" and _RX29.search(lead_full):
         multi = _split_rates(_clean_lead(lead_full))
         if len(multi) > 1:
             return multi
@@ -547,7 +592,7 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
     if kind == "change":
         core = lead
         if topic and (not core or _CHANGE_UP.fullmatch(core) or _CHANGE_DOWN.fullmatch(core)
-                      or core.startswith(("较", "同比")) or re.match(r"比(?:上|去|前)年|比\d{4}年", lead_full)):
+                      or core.startswith(("较", "同比")) or _RX30.match(lead_full)):
             core = topic[1] + core
         return [_suffix(core, unit, kind)] if core else [""]
     if kind == "rate" or unit == "pp":
@@ -565,13 +610,13 @@ def _indicators(raw_lead: str, raw_tail: str, unit: str, kind: str, h: _Hit, top
         lead = ""
     if not lead and topic and _BASELINE_PREV.search(view, max(0, h.start - 12), h.start):
         return [_suffix(topic[1], unit, kind)]  # 由48项扩大到70项: the same indicator as the baseline
-    if unit == "年" and re.search(r"连续$", lead):
+    if unit == "年" and _RX1.search(lead):
         return [tail + "连续年数"]
     examples = raw_lead.rstrip().endswith("等")
     if tail and examples:
-        bare = _clean_lead(re.sub(r"《[^》]*》", "", lead_full))  # a title's words are not the verb
+        bare = _clean_lead(_RX31.sub("", lead_full))  # a title's words are not the verb
         vs = list(_VERB_ANY.finditer(bare))
-        locative = re.match(r"\s*(?:在|通过|依托|利用)", raw_lead)
+        locative = _RX32.match(raw_lead)
         obj = bare[:vs[0].start()] if locative and vs and vs[0].start() >= 3 else ""
         # 成立了…等8个专业性调解组织; 在…公众号创办“…”等10个栏目
         return [_suffix(obj[-10:] + tail + (vs[-1].group() if vs else ""), unit, kind)]
@@ -637,7 +682,7 @@ def _respectively(clause: str, clause_start: int, h: _Hit) -> tuple[str, str] | 
     """(item, verb) for the value h in "A、B、C分别V x、y、z", where items and values pair up."""
     if "分别" not in clause:
         return None
-    resp = re.search(r"([^，,；;：:]*?)分别([\u4e00-\u9fff]{0,6}?)(?:为|达到?|是)?(?=[\d近约])", clause)
+    resp = _RX33.search(clause)
     if not resp or clause_start + resp.end() > h.start:
         return None
     items = [i for i in _clean_lead(resp.group(1)).split("、") if i]
@@ -650,15 +695,15 @@ def _respectively(clause: str, clause_start: int, h: _Hit) -> tuple[str, str] | 
 
 @lru_cache(maxsize=8192)
 def _clean_tail(s: str, rate: bool = False) -> str:
-    s = re.sub(r"^(?:以上的|以上|左右|多|的|之)+", "", s.strip())
+    s = _RX34.sub("", s.strip())
     cut = s.find("、“")
     if cut >= 2:
         s = s[:cut]  # 8项工作机制、“十个一律”和…: the next item is a name of its own
-    s = re.sub(r"[“”\"'\s]", "", s)
-    s = re.sub(r"^(?:已经|已|均|都|全部|先后|正在|累计)+", "", s)
-    s = re.sub(r"(?<=..)均|已经|全部|先后|依法|全程|积极|主动|认真|及时|切实|共同|(?<=[\u4e00-\u9fff])了(?=[\u4e00-\u9fff])", "", s)
-    if re.match(r"(?:为(?![期主])|对|按照|通过|围绕|针对|根据)", s) or \
-            re.search(r"(?<=..)(?:更加|日益|明显|显著|不断|大幅)", s):
+    s = _RX35.sub("", s)
+    s = _RX36.sub("", s)
+    s = _RX37.sub("", s)
+    if _RX38.match(s) or \
+            _RX39.search(s):
         return ""  # 提出意见建议500余条决策程序更加规范: what follows is a new clause
     cut = re.search(r"、“|^(?:并|且|从而|进一步)|(?<=..)(?:就(?![地近])|对|向|按照|按|根据|并|且|之一|等|后|以|从而|"
                     r"进一步)", s)
@@ -668,7 +713,7 @@ def _clean_tail(s: str, rate: bool = False) -> str:
     second = _VERB_ANY.search(s, first.end()) if first else None
     if second and (rate or second.end() < len(s)):
         s = s[:first.end()]
-    s = re.sub(r"(?:了|的|中)$", "", s)
+    s = _RX40.sub("", s)
     return s[:20]
 
 
