@@ -693,9 +693,15 @@ def _respectively(clause: str, clause_start: int, h: _Hit) -> tuple[str, str] | 
     return items[pos.index(h.num_start)], resp.group(2)
 
 
+_TAIL_ASIDE = re.compile(r"^\([^)]*\)?")  # 1篇(信息简报请发送至…): an aside, not the counted thing
+# 1起由宁德市人民政府作出终止行政复议决定: the agent of a passive is not what is counted
+_PASSIVE_AGENT = re.compile(r"^由[\u4e00-\u9fff]{2,12}?(?=作出|办理|审查|审批|批准|负责|受理|决定)")
+
+
 @lru_cache(maxsize=8192)
 def _clean_tail(s: str, rate: bool = False) -> str:
     s = _RX34.sub("", s.strip())
+    s = _PASSIVE_AGENT.sub("", _TAIL_ASIDE.sub("", s))
     cut = s.find("、“")
     if cut >= 2:
         s = s[:cut]  # 8项工作机制、“十个一律”和…: the next item is a name of its own
