@@ -221,27 +221,39 @@ class Incidence:
                         most: int = 12) -> list[tuple[int, str, str]]:
         """For reports tagged with a group number: per group, (distinct reports, regions, years).
 
-        Vectorised: one `np.unique` each for (group, report), (group, region), (group, year).
+        Linear in the number of entries: distinct reports by sorting once (usually already in
+        order), regions and years by counting into (group, region) and (group, year) bins.
         """
         out_n = np.zeros(n_groups, dtype=np.int64)
         regions: list[list[str]] = [[] for _ in range(n_groups)]
+        n_regions = np.zeros(n_groups, dtype=np.int64)
         years: list[list[str]] = [[] for _ in range(n_groups)]
         if len(reports):
-            g = group.astype(np.int64)
-            rp = np.unique(g * max(1, self.n_reports) + reports)
-            out_n += np.bincount(rp // max(1, self.n_reports), minlength=n_groups)
+            g, r = group.astype(np.int64), reports.astype(np.int64)
+            key = g * max(1, self.n_reports) + r
+            if len(key) > 1 and not np.all(key[1:] >= key[:-1]):
+                order = np.argsort(key, kind="stable")
+                g, r, key = g[order], r[order], key[order]
+            first = np.ones(len(key), dtype=bool)
+            first[1:] = key[1:] != key[:-1]
+            out_n += np.bincount(g[first], minlength=n_groups)
+            g, r = g[first], r[first]
             nr = max(1, len(self.region_names))
-            for key in np.unique(g * nr + self.region_code[reports]):
-                gi, c = divmod(int(key), nr)
-                regions[gi].append(self.region_names[c])
-            for key in np.unique(g * 10000 + self.year[reports]):
-                gi, y = divmod(int(key), 10000)
-                if y:
-                    years[gi].append(str(y))
+            gg, cc = _distinct_pairs(g, self.region_code[r].astype(np.int64), nr)
+            n_regions += np.bincount(gg, minlength=n_groups)
+            starts = np.searchsorted(gg, np.arange(n_groups))
+            for gi in range(n_groups):
+                regions[gi] = [self.region_names[c] for c in cc[starts[gi]:starts[gi] + min(most, n_regions[gi])]]
+            y = self.year[r].astype(np.int64)
+            y0 = int(y.min())
+            gg, yy = _distinct_pairs(g, y - y0, int(y.max()) - y0 + 1)
+            for gi, v in zip(gg.tolist(), (yy + y0).tolist()):
+                if v:
+                    years[gi].append(str(v))
         out = []
         for i in range(n_groups):
             names = regions[i]
-            extra = len(names) - most
+            extra = int(n_regions[i]) - most
             out.append((int(out_n[i]), "、".join(names[:most]) + (f"…(+{extra})" if extra > 0 else ""),
                         ",".join(years[i])))
         return out
@@ -355,6 +367,15 @@ class Incidence:
     def report_measures(self, roles: tuple[str, ...] = ()) -> sparse.csr_matrix:
         """Reports × measures (1: mentioned in a section of these roles)."""
         return self.contexts("report", roles).measures
+
+
+def _distinct_pairs(g: np.ndarray, v: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (g, v) pairs in order, v in [0, width), as two arrays; counted in bins when the
+    bins fit in memory."""
+    key = g * width + v
+    size = (int(g.max()) + 1) * width if len(g) else 0
+    uniq = np.flatnonzero(np.bincount(key, minlength=size)) if size <= 50_000_000 else np.unique(key)
+    return uniq // width, uniq % width
 
 
 def _prefix(code: str) -> str:
