@@ -355,6 +355,7 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
     topics: dict[int, tuple[int, str, str]] = {}  # sentence → (end of last number, its topic, its verb)
     clause_prefix: dict[int, str] = {}  # clause start → the object of the clause before it
     sent_prefix: dict[int, str] = {}
+    clause_spans: dict[int, tuple[int, int]] = {}  # outcome index → its clause, for the measure link
     clauses = [_clause_of(view, sentences, sent_starts, h) for h in hits]
     # Split the text between two numbers of one clause: the first one's tail, the next one's lead.
     bounds: list[list[int]] = [[c[1], c[2]] for c in clauses]  # lead start, tail end
@@ -425,9 +426,11 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
                           where=Evidence(sentence=text[sent.start:sent.end], start=h.start, end=h.end,
                                          sentence_id=sent.id, section=sec.ordinal if sec else None, role=role))
             if h.range_low is not None:
+                clause_spans[len(out)] = (clause_start, clause_end)
                 out.append(Outcome(indicator=ind, value=h.range_low, **common))
+            clause_spans[len(out)] = (clause_start, clause_end)
             out.append(Outcome(indicator=ind, value=h.value, direction=direction, baseline=baseline, **common))
-    _link_measures(out, measures)
+    _link_measures(out, measures, clause_spans)
     return out
 
 
@@ -751,19 +754,27 @@ def _default_fixed_terms() -> frozenset[str]:
     return frozenset(t for t in terms if t and (t[0] in _CN_DIGIT or t[0] in _CN_POWER))
 
 
-def _link_measures(outcomes: list[Outcome], measures: list[MeasureMention]) -> None:
-    """An outcome quantifies the measure named in its indicator, else the nearest one before it in the sentence."""
+def _link_measures(outcomes: list[Outcome], measures: list[MeasureMention],
+                   clauses: dict[int, tuple[int, int]] | None = None) -> None:
+    """An outcome quantifies the measure named in its own clause (nearest to the number), else the
+    nearest one before it in the sentence, else the first one after it in the sentence."""
     by_sentence: dict[int, list[tuple[int, str]]] = {}
     for mm in measures:
         if not mm.id:
             continue
         for ev in mm.mentions:
             by_sentence.setdefault(ev.sentence_id, []).append((ev.start, mm.id))
-    for o in outcomes:
-        cands = [(s, mid) for s, mid in by_sentence.get(o.where.sentence_id, []) if s <= o.where.start]
-        if cands:
-            o.measure = max(cands)[1]
+    clauses = clauses or {}
+    for i, o in enumerate(outcomes):
+        cands = by_sentence.get(o.where.sentence_id, [])
+        if not cands:
+            continue
+        cs, ce = clauses.get(i, (o.where.start, o.where.start))
+        inside = [(abs(st - o.where.start), mid) for st, mid in cands if cs <= st < ce]
+        before = [(st, mid) for st, mid in cands if st <= o.where.start]
+        if inside:
+            o.measure = min(inside)[1]
+        elif before:
+            o.measure = max(before)[1]
         else:
-            after = [(s, mid) for s, mid in by_sentence.get(o.where.sentence_id, [])]
-            if after:
-                o.measure = min(after)[1]
+            o.measure = min(cands)[1]
