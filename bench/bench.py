@@ -86,8 +86,10 @@ def bench_extraction(files: list[Path], jobs: int, out: dict) -> None:
     out["extract_1core_rps"] = len(sample) / dt
     out["extract_1core_mbs"] = size / dt / 1e6
     out["extract_cpu_ms"] = dc / len(sample) * 1000
+    out["extract_idle_mbs"] = size / dc / 1e6
     say(f"  extraction, 1 core ({len(sample)} reports, {size / 1e6:.1f} MB): {out['extract_1core_rps']:.1f} reports/s, "
-        f"{out['extract_1core_mbs']:.2f} MB/s; {out['extract_cpu_ms']:.1f} ms CPU per report")
+        f"{out['extract_1core_mbs']:.2f} MB/s; {out['extract_cpu_ms']:.1f} ms CPU per report "
+        f"(= {1000 / out['extract_cpu_ms']:.0f} reports/s, {out['extract_idle_mbs']:.2f} MB/s on an idle core)")
 
     # Reference: jieba's default segmentation of the same text.
     import jieba
@@ -96,14 +98,16 @@ def bench_extraction(files: list[Path], jobs: int, out: dict) -> None:
     jieba.initialize()
     texts = [read_document(f).text for f in sample]
     nbytes = sum(len(x.encode("utf-8")) for x in texts)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     for x in texts:
         jieba.lcut(x)
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, time.process_time() - c
     out["jieba_mbs"] = nbytes / dt / 1e6
     out["jieba_rps"] = len(texts) / dt
-    say(f"  reference: jieba.lcut on the same text: {out['jieba_rps']:.1f} reports/s, {out['jieba_mbs']:.2f} MB/s "
-        f"(extraction is {out['extract_1core_mbs'] / out['jieba_mbs']:.1f}x jieba)")
+    out["jieba_cpu_ms"] = dc / len(texts) * 1000
+    say(f"  reference: jieba.lcut on the same text: {out['jieba_rps']:.1f} reports/s, {out['jieba_mbs']:.2f} MB/s; "
+        f"{out['jieba_cpu_ms']:.1f} ms CPU per report (extraction costs {out['extract_cpu_ms'] / out['jieba_cpu_ms']:.2f}x "
+        f"jieba's CPU)")
 
     sample = files[: min(len(files), 1000)]
     size = sum(f.stat().st_size for f in sample)
@@ -138,11 +142,13 @@ def bench_ingest(files: list[Path], db: Path, jobs: int, bulk: bool, out: dict, 
            "cpu_ms": cpu / max(n, 1) * 1000, "failed": len(summary.failed),
            "rows": sum(counts["nodes"].values()) + sum(counts["edges"].values())}
     res["idle_rps"] = jobs * 1000 / res["cpu_ms"] if res["cpu_ms"] else float("nan")
+    res["rss_mb"] = rss_mb()[0]  # peak of this process so far (the writer; workers are children)
     out[key] = res
     say(f"  ingest {'--bulk' if bulk else 'batched'} ({n} reports, {len(summary.failed)} failed, {jobs} processes): "
         f"{wall:.1f} s wall = {res['rps']:.1f} reports/s, {res['mbs']:.2f} MB/s end to end")
     say(f"    load: {summary.facts:,} facts in {summary.write_seconds:.1f} s of writing = {res['facts_per_s']:,.0f} facts/s; "
-        f"CPU {res['cpu_ms']:.1f} ms per report (all processes) -> {res['idle_rps']:.0f} reports/s on {jobs} idle cores")
+        f"CPU {res['cpu_ms']:.1f} ms per report (all processes) -> {res['idle_rps']:.0f} reports/s on {jobs} idle cores; "
+        f"peak RSS so far {res['rss_mb']:.0f} MB")
 
 
 # -- queries --------------------------------------------------------------------------------------
@@ -326,9 +332,10 @@ def summary(results: dict) -> None:
     mark = lambda ok: "ok  " if ok else "MISS"  # noqa: E731
     for n, out in results["sizes"].items():
         say(f"-- {n:,} reports, {out['mb']:.0f} MB")
-        say(f"   extraction: 1 core {out['extract_1core_rps']:.0f} reports/s ({out['extract_1core_mbs']:.2f} MB/s); "
-            f"{results['jobs']} processes {out['extract_all_rps']:.0f} reports/s ({out['extract_all_mbs']:.2f} MB/s); "
-            f"jieba reference {out['jieba_mbs']:.2f} MB/s")
+        say(f"   extraction: 1 core {out['extract_1core_rps']:.0f} reports/s ({out['extract_1core_mbs']:.2f} MB/s), "
+            f"{out['extract_cpu_ms']:.0f} ms CPU/report; {results['jobs']} processes {out['extract_all_rps']:.0f} reports/s "
+            f"({out['extract_all_mbs']:.2f} MB/s); jieba reference {out['jieba_mbs']:.2f} MB/s, "
+            f"{out.get('jieba_cpu_ms', float('nan')):.0f} ms CPU/report")
         for key in ("ingest_normal", "ingest_bulk"):
             if key in out:
                 r = out[key]
