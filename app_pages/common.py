@@ -83,7 +83,7 @@ def require_store() -> bool:
     """Show a clear error (not a traceback) when the store cannot be opened."""
     err = store_error()
     if err:
-        st.error(f"无法打开图数据库 Cannot open the store: {err}")
+        st.error(f"无法打开图数据库 Cannot open the store: {md(err)}")
         st.info("先运行 Run first: `govkg ingest data/reports`")
         return False
     return True
@@ -239,7 +239,7 @@ def scope_text() -> str:
     """The sidebar scope in words, shown under page titles."""
     region = st.session_state.get("region", "")
     years = year_range()
-    where = region_name(region) + ("（含下级 with sub-regions）" if region and st.session_state.get("subregions")
+    where = md(region_name(region)) + ("（含下级 with sub-regions）" if region and st.session_state.get("subregions")
                                    else "")
     when = f"{years[0]}–{years[1]}" if years else "全部年份 all years"
     return f"范围 Scope: {where} · {when}"

@@ -29,7 +29,7 @@ def node_details(sub: dict, key: str) -> None:
     node = next((n for n in sub["nodes"] if n["key"] == key), None)
     if node is None:
         return
-    st.markdown(f"**{md(LABEL_NAMES.get(node['label'], node['label']))}** `{md(node['id'])}`")
+    st.markdown(f"**{md(LABEL_NAMES.get(node['label'], node['label']))}** {md(node['id'])}")
     props = {k: v for k, v in node["props"].items() if k not in ("content_hash",)}
     st.dataframe(pd.DataFrame({"属性 property": list(props), "值 value": [short(v, 300) for v in props.values()]}),
                  hide_index=True, width="stretch")

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    SCOPE, cached_query, catalog_scope, md, corrected_values, jurisdictions, read, rejected_targets, require_store, role_label, scope_params,
-    scope_text,
+    SCOPE, cached_query, catalog_scope, corrected_values, jurisdictions, md, read, rejected_targets, require_store,
+    role_label, scope_params, scope_text,
 )
 
 st.title("措施 Measures")
@@ -35,7 +35,7 @@ if require_store():
     only_used = st.toggle("只看被提及的措施 Only measures the reports mention", value=False)
     view = tax[tax["reports"] > 0] if only_used else tax
     for (dom_id, dom), group in view.groupby(["domain_id", "domain"], sort=True):
-        with st.expander(f"{dom_id} {dom} — {len(group)} 项措施 measures, "
+        with st.expander(f"{md(dom_id)} {md(dom)} — {len(group)} 项措施 measures, "
                          f"{int(group['reports'].gt(0).sum())} 项被提及 mentioned"):
             rows = []
             recs = group.to_dict("records")
@@ -83,7 +83,7 @@ if require_store():
     c[2].metric("年份 Years", valid["year"].nunique() if len(valid) else 0)
     c[3].metric("提及 Mentions", int(valid["count"].sum()) if len(valid) else 0)
     if mentions.empty:
-        st.info(f"范围内没有报告提及 No report in scope mentions {names.get(mid, mid)}.")
+        st.info(f"范围内没有报告提及 No report in scope mentions {md(names.get(mid, mid))}.")
     else:
         left, right = st.columns(2)
         with left:

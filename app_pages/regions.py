@@ -30,13 +30,13 @@ def hierarchy(code: str, js: pd.DataFrame) -> None:
         parent = p.iloc[0]["parent"]
     cols = st.columns(max(1, len(trail)) + 1)
     for col, p in zip(cols, trail):
-        col.button(f"⬆ {p['name']}", key=f"up_{p['id']}", on_click=_go, args=(p["id"],))
+        col.button(f"⬆ {md(p['name'])}", key=f"up_{p['id']}", on_click=_go, args=(p["id"],))
     children = js[js["parent"] == code]
     if len(children):
         st.caption("下级地区 Sub-regions:")
         ccols = st.columns(min(6, len(children)))
         for i, (_, c) in enumerate(children.iterrows()):
-            ccols[i % len(ccols)].button(f"⬇ {c['name']}", key=f"down_{c['id']}", on_click=_go, args=(c["id"],))
+            ccols[i % len(ccols)].button(f"⬇ {md(c['name'])}", key=f"down_{c['id']}", on_click=_go, args=(c["id"],))
 
 
 def region_reports(code: str, rollup: bool) -> pd.DataFrame:
