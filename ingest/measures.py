@@ -127,6 +127,7 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
     by_id = taxonomy.by_id()
     sent_starts = [s.start for s in sentences]
     out: dict[str, MeasureMention] = {}
+    sent_text: dict[int, str] = {}
     for start, end, key, ids in kept:
         si = max(0, bisect.bisect_right(sent_starts, start) - 1)
         sent = sentences[si] if sentences else Sentence(0, start, end)
@@ -135,13 +136,17 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
             continue
         sec = section_at(sections, start)
         role = sec.role if sec else "other"
-        sentence = text[sent.start:sent.end]
+        sentence = sent_text.get(sent.id)
+        if sentence is None:
+            sentence = sent_text[sent.id] = text[sent.start:sent.end]
         surface = text[start:end]
         for mid in ids:
             m = by_id.get(mid)
             if m is None:
                 continue
-            rec = out.setdefault(mid, MeasureMention(id=mid, name=m.name, domain=m.domain))
+            rec = out.get(mid)
+            if rec is None:  # (setdefault would build a record for every mention)
+                rec = out[mid] = MeasureMention(id=mid, name=m.name, domain=m.domain)
             if surface not in rec.surface:
                 rec.surface.append(surface)
             if sec is not None and role not in rec.roles:
