@@ -231,15 +231,22 @@ def problems(store: GraphStore, measure: str, region: str, years: str, detail: b
         rows = []
         for source, meas, reps, idx in (("problem", inc.q_meas[q], inc.q_rep[q], np.flatnonzero(q)),
                                          ("problems-section", inc.m_meas[s], inc.m_rep[s], None)):
-            for m, pos in _groups(meas.astype(np.int64)):
-                ur = np.unique(reps[pos])
+            groups = _groups(meas.astype(np.int64))
+            gid = np.zeros(len(meas), dtype=np.int64)
+            for n, (_, pos) in enumerate(groups):
+                gid[pos] = n
+            described = inc.describe_groups(gid, reps, len(groups))
+            for (m, pos), (n_reps, regions, yrs) in zip(groups, described):
                 n_m = int(mentioning[m]) if m >= 0 else None
                 example = None
                 if idx is not None:
-                    example = min((inc.q_text[k] for k in idx[pos]), key=lambda t: (len(t), t))[:120]
+                    ks = idx[pos]
+                    lens = inc.q_len[ks]
+                    short = ks[lens == lens.min()]
+                    example = min(inc.q_text[k] for k in short)[:120]
                 rows.append([inc.measure_ids[m] if m >= 0 else None, inc.measure_names[m] if m >= 0 else none,
-                             source, len(pos), len(ur), n_m, rnd(len(ur) / n_m) if n_m else None,
-                             inc.regions_of(ur), inc.years_of(ur), example, len(ur) < SMALL_SAMPLE])
+                             source, len(pos), n_reps, n_m, rnd(n_reps / n_m) if n_m else None,
+                             regions, yrs, example, n_reps < SMALL_SAMPLE])
         rows.sort(key=lambda r: (-r[4], r[0] or "~", r[2]))
     truncated = bool(limit and len(rows) > limit)
     return Table(cols, rows[:limit] if limit else rows, truncated)

@@ -180,10 +180,14 @@ class Incidence:
     q_meas: np.ndarray = None  # type: ignore[assignment]
     q_id: list[str] = field(default_factory=list)
     q_text: list[str] = field(default_factory=list)
+    q_len: np.ndarray = None  # type: ignore[assignment]  # length of each statement
     # each report's region name, as a code into region_names
     region_names: list[str] = field(default_factory=list)
     region_code: np.ndarray = None  # type: ignore[assignment]
     ad_int: np.ndarray = None  # type: ignore[assignment]  # each report's adcode as a number (-1: none)
+    level_arr: np.ndarray = None  # type: ignore[assignment]  # each report's level, as an array
+    prov_code: np.ndarray = None  # type: ignore[assignment]  # each report's province, as a code into prov_names
+    prov_names: list[str] = field(default_factory=list)
     _cache: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -209,6 +213,10 @@ class Incidence:
         ix = {n: i for i, n in enumerate(self.region_names)}
         self.region_code = np.array([ix[n] for n in names], dtype=np.int32)
         self.ad_int = np.array([int(a) if a.isdigit() else -1 for a in self.adcode], dtype=np.int64)
+        self.level_arr = np.array(self.level, dtype=str) if self.level else np.zeros(0, dtype=str)
+        self.prov_names = sorted(set(self.province))
+        px = {n: i for i, n in enumerate(self.prov_names)}
+        self.prov_code = np.array([px[n] for n in self.province], dtype=np.int64)
 
     def regions_of(self, reports: Iterable[int], most: int = 12) -> str:
         """Distinct region names of these reports, 、-joined, at most `most` then "…(+k)"."""
@@ -571,6 +579,7 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.q_meas = _codes(_col(probs, "measure"), inc.measure_ids).astype(np.int32)
     inc.q_id = _strings(_col(probs, "id"))
     inc.q_text = _strings(_col(probs, "text"))
+    inc.q_len = np.fromiter((len(t) for t in inc.q_text), dtype=np.int64, count=len(inc.q_text))
     inc._name_regions()
     return inc
 

@@ -6,7 +6,7 @@ default) it includes every jurisdiction under it, by adcode prefix. All counts a
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 import numpy as np
 from scipy import sparse
@@ -34,19 +34,22 @@ def _region_label(inc: Incidence, region: str) -> str:
     return region
 
 
-def _region_key(inc: Incidence, r: int, grain: str) -> str | None:
-    """Report r's region at a grain: its own jurisdiction, or its province / city / county."""
-    a = inc.adcode[r]
-    if not a:
-        return None
+def _region_keys(inc: Incidence, grain: str) -> np.ndarray:
+    """Each report's region at a grain, as a numeric adcode (-1: none): its own jurisdiction, or
+    the province / city / county it lies in."""
+    a = inc.ad_int
     if grain == "own":
-        return a
+        return a.copy()
     if grain == "province":
-        return a[:2] + "0000"
-    level = inc.level[r]
+        return np.where(a >= 0, a // 10000 * 10000, -1)
     if grain == "city":
-        return a[:4] + "00" if level in ("city", "county") and not a.endswith("0000") else None
-    return a if level == "county" else None
+        below = np.isin(inc.level_arr, ["city", "county"]) & (a % 10000 != 0)
+        return np.where((a >= 0) & below, a // 100 * 100, -1)
+    return np.where((a >= 0) & (inc.level_arr == "county"), a, -1)
+
+
+def _code(key: int) -> str:
+    return f"{int(key):06d}"
 
 
 def _grain(text: str) -> str:
@@ -217,14 +220,11 @@ def region_compare(store: GraphStore, region_a: str, region_b: str, years: str, 
     return Table(cols, rows)
 
 
-def _group_matrix(keys: list) -> tuple[list, sparse.csr_matrix]:
-    """Distinct non-None keys (sorted) and the groups × reports 0/1 matrix."""
-    names = sorted({k for k in keys if k is not None})
-    ix = {k: i for i, k in enumerate(names)}
-    pairs = [(ix[k], r) for r, k in enumerate(keys) if k is not None]
-    rows = np.array([p[0] for p in pairs], dtype=np.int64)
-    cols = np.array([p[1] for p in pairs], dtype=np.int64)
-    g = sparse.csr_matrix((np.ones(len(pairs), dtype=np.float32), (rows, cols)), shape=(len(names), len(keys)))
+def _group_matrix(keys: np.ndarray) -> tuple[np.ndarray, sparse.csr_matrix]:
+    """Distinct keys ≥ 0 (sorted) and the groups × reports 0/1 matrix."""
+    cols = np.flatnonzero(keys >= 0)
+    names, rows = np.unique(keys[cols], return_inverse=True)
+    g = sparse.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(names), len(keys)))
     return names, g
 
 
@@ -243,8 +243,11 @@ def similar_regions(store: GraphStore, region: str, grain: str, role: str, years
             "union", "a_reports", "b_reports", "shared_measures", "only_a", "only_b", "small_sample"]
     grain = _grain(grain)
     mask = inc.report_mask("", years)
-    keys = [(_region_key(inc, r, grain) if mask is None or mask[r] else None) for r in range(inc.n_reports)]
-    names, g = _group_matrix(keys)
+    keys = _region_keys(inc, grain)
+    if mask is not None:
+        keys[~mask] = -1
+    codes, g = _group_matrix(keys)
+    names = [_code(c) for c in codes]
     if len(names) < 2:
         return Table(cols, [])
     x = inc.report_measures(parse_roles(role))
@@ -288,9 +291,12 @@ def adoption_over_time(store: GraphStore, measure: str, role: str, region: str, 
     inc = get_incidence(store)
     cols = ["measure_id", "measure", "year", "province", "reports", "reports_total", "share", "small_sample"]
     mask = inc.report_mask(region, years)
-    keys = [((int(inc.year[r]), inc.province[r]) if (mask is None or mask[r]) and inc.year[r] else None)
-            for r in range(inc.n_reports)]
-    groups, g = _group_matrix(keys)
+    npv = max(1, len(inc.prov_names))
+    keys = np.where(inc.year > 0, inc.year.astype(np.int64) * npv + inc.prov_code, -1)
+    if mask is not None:
+        keys[~mask] = -1
+    codes, g = _group_matrix(keys)
+    groups = [(int(c) // npv, inc.prov_names[int(c) % npv]) for c in codes]
     x = inc.report_measures(parse_roles(role))
     sel = inc.resolve_measures(measure) if measure else None
     if sel is not None:
@@ -324,23 +330,37 @@ def adoption_first_seen(store: GraphStore, measure: str, grain: str, role: str, 
     cols = ["measure_id", "measure", "region", "adcode", "first_year", "first_report", "reports", "years"]
     grain = _grain(grain)
     mask = inc.report_mask(region, "")
-    x = inc.report_measures(parse_roles(role)).tocsc()
-    sel = inc.resolve_measures(measure) if measure else range(len(inc.measure_ids))
-    keys = [_region_key(inc, r, grain) for r in range(inc.n_reports)]
+    sel = inc.resolve_measures(measure) if measure else list(range(len(inc.measure_ids)))
+    x = inc.report_measures(parse_roles(role))[:, sel].tocoo()
+    keys = _region_keys(inc, grain)
+    ok = keys[x.row] >= 0
+    if mask is not None:
+        ok &= mask[x.row]
+    col, rep = x.col[ok].astype(np.int64), x.row[ok].astype(np.int64)
+    reg = keys[rep]
+    yr = inc.year[rep].astype(np.int64)
+    # per (measure, region): the earliest dated report first (undated last), then by report id
+    order = np.lexsort((rep, np.where(yr > 0, yr, 99999), reg, col))
+    col, rep, reg, yr = col[order], rep[order], reg[order], yr[order]
+    first = np.ones(len(col), dtype=bool)
+    first[1:] = (col[1:] != col[:-1]) | (reg[1:] != reg[:-1])
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], len(col))
+    g_col, g_reg, g_rep, g_yr = col[starts], reg[starts], rep[starts], yr[starts]
+    mids = [inc.measure_ids[m] for m in sel]
+    # rows in the order measure id, first year, adcode; only those within the limit are built
+    rank = np.argsort(np.array([mids[c] for c in g_col], dtype=object), kind="stable") if len(g_col) else []
+    mid_rank = np.empty(len(g_col), dtype=np.int64)
+    mid_rank[rank] = np.arange(len(g_col))
+    order = np.lexsort((g_reg, np.where(g_yr > 0, g_yr, 99999), mid_rank)) if len(g_col) else []
+    truncated = bool(limit and len(order) > limit)
     rows = []
-    for m in sel:
-        reps = x.indices[x.indptr[m]:x.indptr[m + 1]]
-        by_region: dict[str, list[int]] = defaultdict(list)
-        for r in reps:
-            if (mask is None or mask[r]) and keys[r] is not None:
-                by_region[keys[r]].append(int(r))
-        for code, rs in by_region.items():
-            dated = [r for r in rs if inc.year[r]]
-            first = min(dated, key=lambda r: (inc.year[r], inc.report_ids[r])) if dated else None
-            rows.append([inc.measure_ids[m], inc.measure_names[m], _name(inc, code), code,
-                         int(inc.year[first]) if first is not None else None,
-                         inc.report_ids[first] if first is not None else None, len(rs), inc.years_of(rs)])
-    rows.sort(key=lambda r: (r[0], r[4] or 9999, r[3]))
-    truncated = bool(limit and len(rows) > limit)
-    return Table(cols, rows[:limit] if limit else rows, truncated)
+    for i in (order[:limit] if limit else order):
+        m = sel[g_col[i]]
+        reps = rep[starts[i]:ends[i]]
+        dated = g_yr[i] > 0
+        rows.append([inc.measure_ids[m], inc.measure_names[m], _name(inc, _code(g_reg[i])), _code(g_reg[i]),
+                     int(g_yr[i]) if dated else None, inc.report_ids[g_rep[i]] if dated else None,
+                     len(np.unique(reps)), inc.years_of(reps)])
+    return Table(cols, rows, truncated)
 
