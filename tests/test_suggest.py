@@ -50,10 +50,10 @@ def test_recurring_terms_outside_the_taxonomy_are_suggested():
 
 def test_accept_as_alias_and_as_new_measure(taxonomy_copy):
     assert accept_term("律师调解制度", measure_id="M85", folder=taxonomy_copy) == "M85"
-    new_id = accept_term("政府合同合法性审查", domain="D3 行政决策", folder=taxonomy_copy)
+    new_id = accept_term("律师参与信访接待", domain="D3 行政决策", folder=taxonomy_copy)
     rows = {r["id"]: r for r in csv.DictReader((taxonomy_copy / "measures.tsv").open(encoding="utf-8"), delimiter="\t")}
     assert rows["M85"]["aliases"].endswith("|律师调解制度")
-    assert rows[new_id]["measure"] == "政府合同合法性审查" and rows[new_id]["domain"] == "D3 行政决策"
+    assert rows[new_id]["measure"] == "律师参与信访接待" and rows[new_id]["domain"] == "D3 行政决策"
     tax = load_taxonomy(taxonomy_copy)
     assert "律师调解制度" in tax.by_id()["M85"].forms and new_id in tax.by_id()
     # The accepted term is now a measure for the extractor and no longer a suggestion.
