@@ -4,7 +4,7 @@
 
 - *phrases*: runs of two to four words (jieba segmentation, only of the sentences that contain a
   measure head word) that end in such a head word (制度, 机制, 改革, 审查, 清单, 调解 …), e.g.
-  政府合同合法性审查, 行政调解制度;
+  律师调解制度, 公正文明执法;
 - *keywords*: jieba's TF-IDF keywords of each document (`jieba.analyse.extract_tags`);
 - *quoted* terms (“法治体检”) that the initiative rules would not take for a slogan.
 

@@ -34,8 +34,8 @@ def suggest(paths, top, min_docs, min_count, fmt, accept, measure_id, name, doma
     \b
     Example:
         govkg suggest data/reports --top 20
-        govkg suggest --accept 政府合同合法性审查 --domain "D3 行政决策"
-        govkg suggest --accept 行政调解 --measure-id M85
+        govkg suggest --accept 律师调解制度 --domain "D6 矛盾纠纷化解"
+        govkg suggest --accept 诉源治理 --measure-id M85
     """
     from govkg.errors import GovkgError
     from ingest.suggest import accept_term, suggest_terms
