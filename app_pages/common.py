@@ -90,9 +90,18 @@ def require_store() -> bool:
 
 
 # -- cached reads ------------------------------------------------------------------------------
+_ALIAS = re.compile(r"\bAS\s+([A-Za-z_][A-Za-z_0-9]*)", re.I)
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _read(key: str, query: str, params: dict) -> pd.DataFrame:
-    return get_store().read(query, params).to_dataframe()
+    df = get_store().read(query, params).to_dataframe()
+    if df.empty and not len(df.columns):
+        # Some Bolt servers (ArcadeDB) name no columns when no row comes back; every query here
+        # aliases its columns, so take the names from the final RETURN.
+        tail = query[query.upper().rfind("RETURN"):]
+        df = pd.DataFrame(columns=_ALIAS.findall(tail))
+    return df
 
 
 def read(query: str, **params) -> pd.DataFrame:

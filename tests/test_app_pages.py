@@ -377,3 +377,35 @@ def test_safe_filename_and_markdown_escaping():
     assert len(safe_filename("x" * 300 + ".txt")) <= 120
     assert md("[link](http://x) **b** <i>") == r"\[link\]\(http\://x\) \*\*b\*\* \<i\>"
     assert "unsafe_allow_html" not in "".join(p.read_text(encoding="utf-8") for p in (ROOT / "app_pages").glob("*.py"))
+
+
+# -- the other backend ---------------------------------------------------------------------------
+def test_every_page_runs_on_a_bolt_store(bolt_server, bolt_store, monkeypatch, tmp_path):
+    """The same pages over Bolt (Neo4j, or the suite's ArcadeDB): same Cypher, same values."""
+    from ingest.load import ingest_paths
+
+    summary = ingest_paths(bolt_store, [ROOT / "data" / "reports"])
+    assert len(summary.added) == 5, summary.failed
+    _reset_streamlit()
+    monkeypatch.setenv("GOVKG_STORE", "neo4j")
+    monkeypatch.setenv("GOVKG_NEO4J_URI", bolt_server.uri)
+    monkeypatch.setenv("GOVKG_NEO4J_USER", bolt_server.user or "")
+    monkeypatch.setenv("GOVKG_NEO4J_PASSWORD", bolt_server.password or "")
+    monkeypatch.setenv("GOVKG_NEO4J_DATABASE", bolt_server.database or "")
+    monkeypatch.setenv("GOVKG_DATA", str(tmp_path / "data"))
+    try:
+        at = AppTest.from_file(APP, default_timeout=180).run()
+        assert not at.exception, [e.value for e in at.exception]
+        problems = {}
+        for page in PAGES:
+            at.switch_page(f"app_pages/{page}.py").run()
+            bad = [e.value for e in at.exception] + [e.value for e in at.error]
+            if bad:
+                problems[page] = [str(b)[:300] for b in bad]
+        assert not problems, problems
+        _open(at, "overview")
+        assert {m.label: m.value for m in at.metric}["报告 Reports"] == "5"
+        _open(at, "measures")
+        assert "行政执法三项制度" in _frames_text(at)
+    finally:
+        _reset_streamlit()
