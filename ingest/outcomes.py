@@ -746,12 +746,17 @@ def _split_rates(lead: str) -> list[str]:
 
 
 @lru_cache(maxsize=4)
+def fixed_terms_of(taxonomy) -> frozenset[str]:
+    """Names in a taxonomy (forms and the initiative stop list) that begin with a Chinese numeral:
+    三项制度, 四清单一办法. A number at their start is part of the name."""
+    terms = {f for m in taxonomy.measures for f in m.forms} | set(taxonomy.initiative_stoplist)
+    return frozenset(t for t in terms if t and (t[0] in _CN_DIGIT or t[0] in _CN_POWER))
+
+
 def _default_fixed_terms() -> frozenset[str]:
     from ingest.taxonomy import load_taxonomy
 
-    tax = load_taxonomy()
-    terms = {f for m in tax.measures for f in m.forms} | set(tax.initiative_stoplist)
-    return frozenset(t for t in terms if t and (t[0] in _CN_DIGIT or t[0] in _CN_POWER))
+    return fixed_terms_of(load_taxonomy())
 
 
 def _link_measures(outcomes: list[Outcome], measures: list[MeasureMention],
