@@ -58,7 +58,7 @@ if require_store():
     st.caption(f"支持 Accepted: {', '.join(sorted(SUFFIXES))} · 每个文件不超过 at most {MAX_MB} MB · "
                f"保存在 saved under {UPLOADS.name}/ and ingested at once")
     files = st.file_uploader("报告文件 Report files", type=[s.lstrip(".") for s in sorted(SUFFIXES)],
-                             accept_multiple_files=True, key="upload_files")
+                             accept_multiple_files=True, key="upload_files", max_upload_size=MAX_MB)
     if files and st.button("导入 Ingest", type="primary", key="upload_go"):
         with st.spinner("正在导入 Ingesting…"):
             rows = [save_and_ingest(f.name, f.getvalue()) for f in files]

@@ -296,11 +296,13 @@ def test_upload_ingests_a_report_and_explains_a_bad_file(private_app, tmp_path):
     _open(at, "upload")
     good = (ROOT / "data" / "reports" / "002_4d08be111e600d4c.txt").read_bytes().replace("平罗县".encode(), "惠农区".encode())
     at.get("file_uploader")[0].set_value([("../新 报告.txt", good, "text/plain"),
-                                          ("broken.pdf", b"this is not a pdf", "application/pdf")]).run()
+                                          ("broken.pdf", b"this is not a pdf", "application/pdf"),
+                                          ("huge.txt", b"x" * (21 * 1024 * 1024), "text/plain")]).run()
     at.button(key="upload_go").click().run()
     assert not at.exception
     assert any("broken" in e.value and "PDF" in e.value for e in at.error)
     assert any("已添加 added" in s.value for s in at.success)
+    assert any("huge" in e.value and "20 MB" in e.value for e in at.error)
     saved = sorted(p.name for p in (tmp_path / "data" / "uploads").iterdir())
     assert saved == ["broken.pdf", "新_报告.txt"]
     _open(at, "overview")
