@@ -178,6 +178,12 @@ def test_cypher_script_loads_into_every_store(sample_store, any_store):
     got = any_store.counts()
     assert nonzero(got["nodes"]) == nonzero(expected["nodes"])
     assert nonzero(got["edges"]) == nonzero(expected["edges"])
+    # and reading it back out of that store streams the same subgraph
+    back = select_subgraph(any_store)
+    assert nonzero(back.counts()["nodes"]) == nonzero(expected["nodes"])
+    assert [n.key for n in back.label_nodes("Outcome")] == [n.key for n in sub.label_nodes("Outcome")]
+    region = select_subgraph(any_store, region="宁夏", around="Measure:M01", hops=1).counts()
+    assert region == select_subgraph(sample_store, region="宁夏", years=[2020], around="Measure:M01", hops=1).counts()
     report = next(iter(sorted(sub.ids["Report"])))
     assert any_store.read("MATCH (r:Report {id: $id}) RETURN r.year, r.title", {"id": report}).rows == \
         sample_store.read("MATCH (r:Report {id: $id}) RETURN r.year, r.title", {"id": report}).rows
