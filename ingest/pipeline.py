@@ -8,7 +8,7 @@ from ingest.clean import mask_debris, normalize, split_sentences
 from ingest.initiatives import find_initiatives
 from ingest.measures import find_measures
 from ingest.metadata import read_metadata
-from ingest.outcomes import find_outcomes
+from ingest.outcomes import find_outcomes, fixed_terms_of
 from ingest.problems import find_problems
 from ingest.readers import read_document
 from ingest.records import Document, ReportRecord
@@ -36,7 +36,8 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
         s.heading = _original(text, view, s.heading) or s.heading
         s.subsections = [_original(text, view, sub) or sub for sub in s.subsections]
     measures = find_measures(view, text, sentences, sections, taxonomy)
-    outcomes = find_outcomes(view, text, sentences, sections, measures, kind)
+    outcomes = find_outcomes(view, text, sentences, sections, measures, kind,
+                             fixed_terms=fixed_terms_of(taxonomy))
     initiatives = find_initiatives(view, text, sentences, sections, measures, taxonomy)
     links = find_agencies(view, text, sentences, measures, jurisdiction=meta.jurisdiction)
     problems = find_problems(view, text, sentences, sections, measures)
