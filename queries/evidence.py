@@ -51,7 +51,7 @@ class _Scope:
         self.inc = inc
         self.roles = set(parse_roles(role))
         self.mask = inc.report_mask(region, years)
-        self.rix = {rid: i for i, rid in enumerate(inc.report_ids)}
+        self.rix = inc.report_index
 
     def keep(self, report: str, role: str | None) -> bool:
         r = self.rix.get(report)

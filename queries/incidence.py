@@ -191,6 +191,21 @@ class Incidence:
     _cache: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def remember(self, key, make):
+        """`make()`, computed once per incidence (that is, until the store changes)."""
+        with self._lock:
+            if key in self._cache:
+                return self._cache[key]
+        value = make()
+        with self._lock:
+            self._cache[key] = value
+        return value
+
+    @property
+    def report_index(self) -> dict[str, int]:
+        """Report id → report number."""
+        return self.remember("report_index", lambda: {rid: i for i, rid in enumerate(self.report_ids)})
+
     # -- sizes and names -------------------------------------------------------------------
     def unit(self, k: int) -> str:
         """Outcome k's unit."""
@@ -301,12 +316,14 @@ class Incidence:
         mask = None
         prefixes = self.region_prefixes(region)
         if prefixes:
-            if rollup:
-                hit = [any(a.startswith(p) for p in prefixes) if a else False for a in self.adcode]
-            else:
-                codes = {p.ljust(6, "0") for p in prefixes}
-                hit = [a in codes for a in self.adcode]
-            mask = np.array(hit, dtype=bool)
+            mask = np.zeros(self.n_reports, dtype=bool)
+            for p in prefixes:
+                if not p.isdigit():
+                    continue
+                if rollup:  # the adcode starts with the prefix: compare the leading digits
+                    mask |= (self.ad_int >= 0) & (self.ad_int // 10 ** (6 - len(p)) == int(p))
+                else:
+                    mask |= self.ad_int == int(p.ljust(6, "0"))
         span = parse_years(years)
         if span:
             ym = (self.year >= span[0]) & (self.year <= span[1])

@@ -129,9 +129,11 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
     def lookup(ind: int, code: int) -> np.ndarray:
         d = divisor(code)
         if d not in index:
-            keys = inc.o_ind[results].astype(np.int64) * big + r_ad // d
-            order = np.argsort(keys, kind="stable")
-            index[d] = (keys[order], results[order])
+            def make():
+                keys = inc.o_ind[results].astype(np.int64) * big + r_ad // d
+                order = np.argsort(keys, kind="stable")
+                return keys[order], results[order]
+            index[d] = inc.remember(("results-by-indicator-and-region", d), make)
         keys, ks = index[d]
         k = ind * big + code // d
         return ks[np.searchsorted(keys, k, "left"):np.searchsorted(keys, k, "right")]
