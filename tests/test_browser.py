@@ -249,3 +249,18 @@ def test_upload_through_the_browser_ingests_and_reports_a_bad_file(page, server,
     no_exception(page)
     saved = sorted(p.name for p in (server["tmp"] / "data" / "uploads").iterdir())
     assert "惠农区_2023_报告.txt" in saved and "scan.pdf" in saved
+
+
+def test_clicking_a_node_in_the_explorer_shows_its_details(page, server):
+    open_page(page, server, "explorer")
+    frame = page.frame_locator("iframe").first
+    frame.locator("canvas").first.wait_for(timeout=30000)
+    settle(page)
+    node = "Report:002_4d08be111e600d4c.txt"
+    handle = next(f for f in page.frames if "st_link_analysis" in f.url)
+    handle.wait_for_function("() => !!document.getElementById('cy')?._cyreg?.cy", timeout=30000)
+    assert handle.evaluate(f"() => document.getElementById('cy')._cyreg.cy.getElementById('{node}').length") == 1
+    handle.evaluate(f"() => document.getElementById('cy')._cyreg.cy.getElementById('{node}').emit('tap')")
+    expect_text(page, "报告 Report: 平罗县2023年度法治政府建设情况报告")
+    settle(page)
+    no_exception(page)
