@@ -111,11 +111,16 @@ def evidence(store: GraphStore, measure: str, indicator: str, initiative: str, p
     cand = _candidate_reports(inc, scope, level, m_idx, i_idx, pair=bool(measure and indicator))
     more = bool(limit and len(cand) > limit)
     ids = [inc.report_ids[r] for r in (cand[:limit] if limit else cand)]
-    mentions = [d for d in store.read(MENTIONS_OF, {"reports": ids, "ids": mids}).records()
-                if scope.keep(d["report"], d["role"])] if mids and ids else []
+    pair = bool(mids and indicator)
+    if pair and level == "sentence":
+        # the sentences holding the measure come from the incidence: no need to read the mentions
+        mentions = _sentence_mentions(inc, scope, cand[:limit] if limit else cand, m_idx)
+    else:
+        mentions = [d for d in store.read(MENTIONS_OF, {"reports": ids, "ids": mids}).records()
+                    if scope.keep(d["report"], d["role"])] if mids and ids else []
     outcomes = [d for d in store.read(OUTCOMES_OF, {"reports": ids, "names": inds}).records()
                 if scope.keep(d["report"], d["role"])] if inds and ids else []
-    if mids and indicator:
+    if pair:
         rows += _pair_rows(scope, level, mentions, outcomes)
     else:
         for d in mentions:
@@ -146,6 +151,20 @@ def _candidate_reports(inc: Incidence, scope: "_Scope", level: str, m_idx: list[
     if scope.mask is not None:
         reps = reps[scope.mask[reps]]
     return reps
+
+
+def _sentence_mentions(inc: Incidence, scope: "_Scope", reports: np.ndarray, m_idx: list[int]) -> list[dict]:
+    """Mentions of the measures in these reports, one per (report, sentence), from the incidence."""
+    keep = np.isin(inc.s_rep, reports) & np.isin(inc.s_meas, m_idx)
+    if scope.roles:
+        keep &= np.isin(inc.s_role, [ROLES.index(r) for r in scope.roles])
+    out = []
+    for k in np.flatnonzero(keep):
+        m = int(inc.s_meas[k])
+        out.append({"report": inc.report_ids[inc.s_rep[k]], "measure": inc.measure_ids[m],
+                    "name": inc.measure_names[m], "sentence_ids": [int(inc.s_sent[k]) - inc.sent_shift],
+                    "section": None, "sentence": ""})
+    return out
 
 
 def _pair_rows(scope: _Scope, level: str, mentions: list[dict], outcomes: list[dict]) -> list[list]:

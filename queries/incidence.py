@@ -184,6 +184,7 @@ class Incidence:
     # each report's region name, as a code into region_names
     region_names: list[str] = field(default_factory=list)
     region_code: np.ndarray = None  # type: ignore[assignment]
+    sent_shift: int = 0  # added to every sentence id in s_sent and o_sent
     ad_int: np.ndarray = None  # type: ignore[assignment]  # each report's adcode as a number (-1: none)
     level_arr: np.ndarray = None  # type: ignore[assignment]  # each report's level, as an array
     prov_code: np.ndarray = None  # type: ignore[assignment]  # each report's province, as a code into prov_names
@@ -576,6 +577,7 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     # shift so that every sentence key is non-negative; measures' sentences shift alike
     inc.o_sent = sent + shift
     inc.s_sent = inc.s_sent + shift
+    inc.sent_shift = shift
     inc.o_meas = _codes(_col(outs, "measure"), inc.measure_ids).astype(np.int32)
 
     prom = read_columns(store, SCAN_PROMOTES)
