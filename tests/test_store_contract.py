@@ -313,7 +313,7 @@ def test_copy_pages_in_small_batches_without_losing_an_edge(sample_store, bolt_s
     """Many pages, and several MENTIONS between the same report and measure straddling them."""
     from graph.copy import copy_graph
 
-    summary = copy_graph(sample_store, bolt_store, batch=7)
+    summary = copy_graph(sample_store, bolt_store, batch=40)
     assert summary.edges["MENTIONS"] > 100
     assert dump(bolt_store) == dump(sample_store)
 
