@@ -1,4 +1,6 @@
 """Regions: one region's profile, two regions side by side, the hierarchy, and adoption across provinces."""
+from collections import Counter
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -63,9 +65,9 @@ def profile(code: str, rollup: bool) -> None:
         with tab:
             d = prof[prof["kind"] == kind].drop(columns=["region", "kind", "scope_reports"])
             if kind == "measure":
-                d["curation"] = [
-                    (f"✗ {n} 份报告标记错误 marked wrong in {n} report(s)" if (n := sum(
-                        (r, f"measure:{m}") in rejected for r in ids)) else "") for m in d["item_id"]]
+                wrong = Counter(t.split(":", 1)[1] for r, t in rejected if r in ids and t.startswith("measure:"))
+                d["curation"] = [f"✗ {wrong[m]} 份报告标记错误 marked wrong in {wrong[m]} report(s)" if wrong[m] else ""
+                                 for m in d["item_id"]]
             if kind in ("measure", "initiative", "plan", "problem-measure"):
                 d = d.drop(columns=["n_values", "median", "min", "max", "unit"], errors="ignore")
             if d.empty:

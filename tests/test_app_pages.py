@@ -331,6 +331,12 @@ def test_curation_is_stored_shown_and_survives_reingest(private_app):
     marked = ev[ev["curation"] != ""]
     assert set(marked["report"]) == {report} and set(marked["measure"]) == {"行政执法三项制度"}
 
+    _open(at, "regions")
+    at.selectbox(key="profile_region").set_value("640000").run()
+    prof = _frame_with(at, "curation")
+    assert prof.loc[prof["item_id"] == "M50", "curation"].iloc[0].startswith("✗ 1 ")
+    assert (prof.loc[prof["item_id"] != "M50", "curation"] == "").all()
+
     from ingest.load import ingest_file
 
     assert ingest_file(get_store(), ROOT / "data" / "reports" / report, force=True) == "updated"
