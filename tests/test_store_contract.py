@@ -299,6 +299,10 @@ def test_copy_embedded_to_bolt_and_back(sample_store, bolt_server, bolt_store, t
     assert bolt_store.counts() == want
     r = runner.invoke(cli, ["copy", "--to", "neo4j", "--db", str(tmp_path / "sample.lbdb")], env=env)
     assert r.exit_code == 1 and "already holds a graph" in r.output  # never doubles edges
+    assert bolt_store.counts() == want
+    r = runner.invoke(cli, ["copy", "--to", "neo4j", "--replace", "--db", str(tmp_path / "sample.lbdb")], env=env)
+    assert r.exit_code == 0, r.output
+    assert bolt_store.counts() == want
     back = tmp_path / "back.lbdb"
     r = runner.invoke(cli, ["copy", "--to", "embedded", "--db", str(back)], env=env)
     assert r.exit_code == 0, r.output
