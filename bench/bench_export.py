@@ -7,8 +7,9 @@ cached in --workdir and reused when they already hold the right number of report
 
 Each export runs in a fresh child process so that its figures are its own: wall time, output
 size, peak resident memory of the process (ru_maxrss: Python, LadybugDB and its buffer pool)
-and the peak of Python-level allocations (tracemalloc). Flat memory means: the tracemalloc
-peak does not grow with the number of reports.
+and, with --tracemalloc, the peak of Python-level allocations (which slows the export 3-5x, so
+its time is then not comparable). Flat memory means: the peak does not grow with the number of
+reports.
 
 Usage:
     .venv/bin/python bench/bench_export.py                         # 1,000 and 10,000 reports
@@ -94,20 +95,21 @@ def build_store(path: Path, size: int, per_tx: int = 100) -> float:
     return time.perf_counter() - t0
 
 
-def child(db: str, fmt: str, out: str, selection: str) -> None:
+def child(db: str, fmt: str, out: str, selection: str, trace: str = "0") -> None:
     """Run one export and print its figures as JSON (runs in its own process)."""
     import tracemalloc
 
     from graph.export import export_graph
     from graph.ladybug_store import LadybugStore
 
-    tracemalloc.start()
+    if trace == "1":
+        tracemalloc.start()
     t0 = time.perf_counter()
     store = LadybugStore(db, read_only=True)
     result = export_graph(store, fmt, out, **json.loads(selection))
     store.close()
     secs = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
+    peak = tracemalloc.get_traced_memory()[1] if trace == "1" else float("nan")
     p = Path(out)
     size = sum(f.stat().st_size for f in p.iterdir()) if p.is_dir() else p.stat().st_size
     print(json.dumps({"secs": secs, "nodes": result.nodes, "edges": result.edges, "bytes": size,
@@ -115,8 +117,9 @@ def child(db: str, fmt: str, out: str, selection: str) -> None:
                       "py_peak_mb": peak / 2 ** 20}))
 
 
-def measure(db: Path, fmt: str, out: Path, selection: dict) -> dict:
-    cmd = [sys.executable, __file__, "--child", str(db), fmt, str(out), json.dumps(selection, ensure_ascii=False)]
+def measure(db: Path, fmt: str, out: Path, selection: dict, trace: bool = False) -> dict:
+    cmd = [sys.executable, __file__, "--child", str(db), fmt, str(out), json.dumps(selection, ensure_ascii=False),
+           "1" if trace else "0"]
     done = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     if done.returncode:
         raise SystemExit(f"export {fmt} failed:\n{done.stderr}")
@@ -125,13 +128,16 @@ def measure(db: Path, fmt: str, out: Path, selection: dict) -> dict:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(*sys.argv[2:6])
+        child(*sys.argv[2:7])
         return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--formats", default=",".join(FORMATS))
     ap.add_argument("--workdir", default="/tmp/govkg-bench-export")
     ap.add_argument("--keep", action="store_true", help="keep the export files")
+    ap.add_argument("--tracemalloc", action="store_true",
+                    help="also measure the peak of Python allocations (slows exports 3-5x)")
+    ap.add_argument("--selections", default="region,khop", help="selection runs to add (region, khop; '' for none)")
     args = ap.parse_args()
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -143,11 +149,14 @@ def main() -> None:
         if built:
             print(f"(built a store of {size} reports in {built:.0f} s)")
         runs = [(fmt, "whole graph", {}) for fmt in args.formats.split(",")]
-        runs.append(("graphml", "region 640000", {"region": "640000"}))
-        runs.append(("json", "2 hops of M01", {"around": "Measure:M01", "hops": 2}))
+        if "region" in args.selections:
+            runs.append(("graphml", "region 640000", {"region": "640000"}))
+        if "khop" in args.selections:
+            runs.append(("json", "1 hop of a report", {"around": "Report:x000000_000_6c460bf66ec0245b.txt",
+                                                        "hops": 1}))
         for fmt, label, selection in runs:
             out = work / f"out{size}.{fmt.replace('-', '_')}"
-            r = measure(db, fmt, out, selection)
+            r = measure(db, fmt, out, selection, args.tracemalloc)
             items = r["nodes"] + r["edges"]
             print(f"{size:>8} {fmt:<12} {label:<18} {r['nodes']:>9} {r['edges']:>9} {r['secs']:>7.1f} "
                   f"{items / r['secs']:>8.0f} {r['bytes'] / 2 ** 20:>7.1f} {r['rss_mb']:>11.0f} "

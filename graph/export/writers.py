@@ -52,6 +52,8 @@ def _fmt_float(x: float) -> str:
 
 def _text(v) -> str:
     """A value as text for XML attributes and CSV cells."""
+    if type(v) is str:
+        return v
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
@@ -61,12 +63,17 @@ def _text(v) -> str:
     return str(v)
 
 
+_XML_SPECIAL = re.compile('[&<>"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]')
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_XML_ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;", '"': "&quot;",
+                           "\n": "&#10;", "\t": "&#9;"})
+
+
 def _xml(s: str, attr: bool = False) -> str:
-    s = _XML_BAD.sub("\ufffd", s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    s = s.replace("\r", "&#13;")
-    if attr:
-        s = s.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-    return s
+    if not _XML_SPECIAL.search(s):
+        return s
+    s = _XML_BAD.sub("\ufffd", s)
+    return s.translate(_XML_ATTR if attr else _XML_TEXT)
 
 
 def _node_types(labels) -> list[tuple[str, str]]:
@@ -93,6 +100,15 @@ def _key_ids(prefix: str, items: list[tuple[str, str]]) -> dict[tuple[str, str],
     """Attribute ids; a name declared with two types (Outcome.value DOUBLE, Correction.value STRING) gets two."""
     names = [n for n, _ in items]
     return {(n, t): f"{prefix}_{n}" + (f"_{_XML_TYPE[t]}" if names.count(n) > 1 else "") for n, t in items}
+
+
+def _plan(names, keys: dict, node: bool) -> dict[str, list[tuple[str, str]]]:
+    """Per label (or edge type): (property, attribute id) in schema order."""
+    out = {}
+    for name in names:
+        schema = NODES[name] if node else RELS[name][1]
+        out[name] = [(p, keys[("db_id", "STRING") if node and p == "id" else (p, t)]) for p, t in schema.items()]
+    return out
 
 
 def _node_attrs(n: Node) -> Iterator[tuple[str, str, object]]:
@@ -136,18 +152,26 @@ def write_graphml(sub: Subgraph, out: TextIO, count: Counter) -> None:
     for (name, typ), kid in ekeys.items():
         w(f'  <key id="{kid}" for="edge" attr.name="{name}" attr.type="{_XML_TYPE[typ]}"/>\n')
     w(f'  <graph id="govkg" edgedefault="directed">\n    <desc>{_xml(sub.description)}</desc>\n')
+    nplan = _plan(sub.labels, nkeys, node=True)
+    eplan = _plan(rels, ekeys, node=False)
     for n in sub.nodes():
+        props = n.props
         parts = [f'    <node id="{_xml(n.key, True)}">\n      <data key="n_label">{n.label}</data>\n']
-        for name, typ, v in _node_attrs(n):
-            parts.append(f'      <data key="{nkeys[(name, typ)]}">{_xml(_text(v))}</data>\n')
+        for p, kid in nplan[n.label]:
+            v = props[p]
+            if v is not None:
+                parts.append(f'      <data key="{kid}">{_xml(_text(v))}</data>\n')
         parts.append("    </node>\n")
         w("".join(parts))
         count.nodes += 1
     for e in sub.edges():
+        props = e.props
         parts = [f'    <edge id="{_xml(e.id, True)}" source="{_xml(e.src_key, True)}" '
                  f'target="{_xml(e.dst_key, True)}">\n      <data key="e_type">{e.type}</data>\n']
-        for name, typ, v in _edge_attrs(e):
-            parts.append(f'      <data key="{ekeys[(name, typ)]}">{_xml(_text(v))}</data>\n')
+        for p, kid in eplan[e.type]:
+            v = props[p]
+            if v is not None:
+                parts.append(f'      <data key="{kid}">{_xml(_text(v))}</data>\n')
         parts.append("    </edge>\n")
         w("".join(parts))
         count.edges += 1
@@ -174,20 +198,29 @@ def write_gexf(sub: Subgraph, out: TextIO, count: Counter) -> None:
     for (name, typ), kid in ekeys.items():
         w(f'      <attribute id="{kid}" title="{name}" type="{_XML_TYPE[typ]}"/>\n')
     w("    </attributes>\n    <nodes>\n")
+    nplan = _plan(sub.labels, nkeys, node=True)
+    eplan = _plan(rels, ekeys, node=False)
     for n in sub.nodes():
+        props = n.props
         parts = [f'      <node id="{_xml(n.key, True)}" label="{n.label}">\n        <attvalues>\n']
-        for name, typ, v in _node_attrs(n):
-            parts.append(f'          <attvalue for="{nkeys[(name, typ)]}" value="{_xml(_text(v), True)}"/>\n')
+        for p, kid in nplan[n.label]:
+            v = props[p]
+            if v is not None:
+                parts.append(f'          <attvalue for="{kid}" value="{_xml(_text(v), True)}"/>\n')
         parts.append("        </attvalues>\n      </node>\n")
         w("".join(parts))
         count.nodes += 1
     w("    </nodes>\n    <edges>\n")
+    type_kid = ekeys[("type", "STRING")]
     for e in sub.edges():
+        props = e.props
         parts = [f'      <edge id="{_xml(e.id, True)}" source="{_xml(e.src_key, True)}" '
                  f'target="{_xml(e.dst_key, True)}" label="{e.type}">\n        <attvalues>\n'
-                 f'          <attvalue for="{ekeys[("type", "STRING")]}" value="{e.type}"/>\n']
-        for name, typ, v in _edge_attrs(e):
-            parts.append(f'          <attvalue for="{ekeys[(name, typ)]}" value="{_xml(_text(v), True)}"/>\n')
+                 f'          <attvalue for="{type_kid}" value="{e.type}"/>\n']
+        for p, kid in eplan[e.type]:
+            v = props[p]
+            if v is not None:
+                parts.append(f'          <attvalue for="{kid}" value="{_xml(_text(v), True)}"/>\n')
         parts.append("        </attvalues>\n      </edge>\n")
         w("".join(parts))
         count.edges += 1
