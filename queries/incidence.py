@@ -384,7 +384,7 @@ class Incidence:
             width = int(max(m_unit.max(initial=0), o_unit.max(initial=0))) + 2
             m_key = m_rep.astype(np.int64) * width + (m_unit.astype(np.int64) + 1)
             o_key = o_rep.astype(np.int64) * width + (o_unit.astype(np.int64) + 1)
-            keys = np.unique(np.concatenate([m_key, o_key]))
+            keys = _unique(np.concatenate([m_key, o_key]))
             units = keys // width
             m_row, o_row = np.searchsorted(keys, m_key), np.searchsorted(keys, o_key)
         n = len(units)
@@ -393,6 +393,22 @@ class Incidence:
     def report_measures(self, roles: tuple[str, ...] = ()) -> sparse.csr_matrix:
         """Reports × measures (1: mentioned in a section of these roles)."""
         return self.contexts("report", roles).measures
+
+
+def _unique(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (by sorting: faster here than numpy's hash-based unique)."""
+    x = np.sort(x)
+    return x[np.concatenate(([True], x[1:] != x[:-1]))] if len(x) else x
+
+
+def _unique_inverse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and, for each element, the position of its value among them."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    first = np.concatenate(([True], xs[1:] != xs[:-1])) if len(xs) else np.zeros(0, dtype=bool)
+    inv = np.empty(len(x), dtype=np.int64)
+    inv[order] = np.cumsum(first) - 1
+    return xs[first], inv
 
 
 def _distinct_pairs(g: np.ndarray, v: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:

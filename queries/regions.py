@@ -14,7 +14,7 @@ from scipy import sparse
 from govkg.errors import QueryError
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
-from queries.incidence import ROLES, Incidence, get_incidence, parse_roles
+from queries.incidence import ROLES, Incidence, _distinct_pairs, _unique, _unique_inverse, get_incidence, parse_roles
 from queries.stats import SMALL_SAMPLE, rnd, summary
 
 GRAINS = ("own", "province", "city", "county")
@@ -23,8 +23,12 @@ PLAN_ROLES = ("plans", "targets")
 
 def _default_regions(inc: Incidence, k: int) -> list[str]:
     """The k provinces with the most reports (ties: by adcode), as adcodes."""
-    c = Counter(a[:2] + "0000" for a in inc.adcode if a)
-    return [code for code, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+    a = inc.ad_int[inc.ad_int >= 0] // 10000
+    if not len(a):
+        return []
+    counts = np.bincount(a)
+    order = np.lexsort((np.arange(len(counts)), -counts))
+    return [f"{int(p):02d}0000" for p in order[:k] if counts[p] > 0]
 
 
 def _region_label(inc: Incidence, region: str) -> str:
@@ -99,17 +103,34 @@ def _groups(keys: np.ndarray):
     return [(int(u), order[a:b]) for u, a, b in zip(uniq, first, bounds)]
 
 
+def _summaries(inc: Incidence, keys: np.ndarray, reps: np.ndarray, roles: np.ndarray):
+    """Per distinct key: (key, distinct reports, years, roles), all keys at once."""
+    if not len(keys):
+        return []
+    uk, gid = _unique_inverse(keys)
+    n, nr = len(uk), max(1, inc.n_reports)
+    nrep = np.bincount(_unique(gid * nr + reps) // nr, minlength=n)
+    years: list[list[str]] = [[] for _ in range(n)]
+    yr = inc.year[reps].astype(np.int64)
+    y0 = int(yr.min())
+    for g, y in zip(*(a.tolist() for a in _distinct_pairs(gid, yr - y0, int(yr.max()) - y0 + 1))):
+        if y + y0:
+            years[g].append(str(y + y0))
+    rl: list[list[str]] = [[] for _ in range(n)]
+    for g, r in zip(*(a.tolist() for a in _distinct_pairs(gid, roles.astype(np.int64), len(ROLES)))):
+        rl[g].append(ROLES[r])
+    return [(int(uk[i]), int(nrep[i]), ",".join(years[i]), ",".join(sorted(rl[i]))) for i in range(n)]
+
+
 def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], dict]:
     """What the reports under the mask hold, keyed by (kind, item id): item name, reports (count),
     years, roles, values and unit."""
     items: dict[tuple[str, str], dict] = {}
+    empty = np.zeros(0)
 
-    def add(kind: str, item_id: str, item: str, reps: np.ndarray, roles: np.ndarray, values=None, unit=""):
-        ur = np.unique(reps)
-        items[(kind, item_id)] = {
-            "item": item, "reports": len(ur), "years": inc.years_of(ur),
-            "roles": ",".join(ROLES[int(r)] for r in np.unique(roles)),
-            "values": values if values is not None else np.zeros(0), "unit": unit}
+    def item(kind, item_id, name, n, years, roles, values=empty, unit=""):
+        items[(kind, item_id)] = {"item": name, "reports": n, "years": years, "roles": roles,
+                                  "values": values, "unit": unit}
 
     sel = np.flatnonzero(mask[inc.m_rep]) if len(inc.m_rep) else np.zeros(0, dtype=np.int64)
     roles = inc.m_role[sel]
@@ -117,22 +138,21 @@ def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], di
                     np.where(roles == ROLES.index("problems"), 1, 0))
     names = ("measure", "problem-measure", "plan")
     nm = max(1, len(inc.measure_ids))
-    for key, pos in _groups(kind.astype(np.int64) * nm + inc.m_meas[sel]):
+    for key, n, years, rl in _summaries(inc, kind.astype(np.int64) * nm + inc.m_meas[sel], inc.m_rep[sel], roles):
         k, m = divmod(key, nm)
-        add(names[k], inc.measure_ids[m], inc.measure_names[m], inc.m_rep[sel[pos]], roles[pos])
+        item(names[k], inc.measure_ids[m], inc.measure_names[m], n, years, rl)
     sel = np.flatnonzero(mask[inc.p_rep]) if len(inc.p_rep) else np.zeros(0, dtype=np.int64)
-    for i, pos in _groups(inc.p_ini[sel].astype(np.int64)):
-        name = inc.initiative_ids[i]
-        add("initiative", name, name, inc.p_rep[sel[pos]], inc.p_role[sel[pos]])
+    for i, n, years, rl in _summaries(inc, inc.p_ini[sel].astype(np.int64), inc.p_rep[sel], inc.p_role[sel]):
+        item("initiative", inc.initiative_ids[i], inc.initiative_ids[i], n, years, rl)
     sel = np.flatnonzero(mask[inc.o_rep]) if len(inc.o_rep) else np.zeros(0, dtype=np.int64)
-    nu = max(1, len(inc.unit_names))
-    keys = (inc.o_target[sel].astype(np.int64) * len(inc.indicator_ids) + inc.o_ind[sel]) * nu + inc.o_unit_code[sel]
-    for key, pos in _groups(keys):
+    nu, ni = max(1, len(inc.unit_names)), max(1, len(inc.indicator_ids))
+    keys = (inc.o_target[sel].astype(np.int64) * ni + inc.o_ind[sel]) * nu + inc.o_unit_code[sel]
+    values = dict(_groups(keys))
+    for key, n, years, rl in _summaries(inc, keys, inc.o_rep[sel], inc.o_role[sel]):
         rest, u = divmod(key, nu)
-        t, i = divmod(rest, max(1, len(inc.indicator_ids)))
+        t, i = divmod(rest, ni)
         name, unit = inc.indicator_ids[i], inc.unit_names[u]
-        add("target" if t else "outcome", f"{name}\t{unit}", name, inc.o_rep[sel[pos]], inc.o_role[sel[pos]],
-            inc.o_value[sel[pos]], unit)
+        item("target" if t else "outcome", f"{name}\t{unit}", name, n, years, rl, inc.o_value[sel[values[key]]], unit)
     return items
 
 
@@ -162,25 +182,23 @@ def region_profile(store: GraphStore, region: str, years: str, rollup: bool, lim
         rows.append([label, total, kind, item_id.split("\t")[0], d["item"], n, rnd(n / total) if total else None,
                      d["years"], d["roles"], s["n"], rnd(s["median"]), rnd(s["min"]), rnd(s["max"]), d["unit"],
                      n < SMALL_SAMPLE])
-    rows += _problem_rows(store, inc, mask, label, total)
+    rows += _problem_rows(inc, mask, label, total)
     rows.sort(key=lambda r: (KIND_ORDER.get(r[2], 9), -r[5], r[3]))
     truncated = bool(limit and len(rows) > limit)
     return Table(cols, rows[:limit] if limit else rows, truncated)
 
 
-def _problem_rows(store: GraphStore, inc: Incidence, mask: np.ndarray, label: str, total: int) -> list[list]:
-    ids = [inc.report_ids[r] for r in np.flatnonzero(mask)]
-    if not ids:
-        return []
-    t = store.read("MATCH (p:Problem) WHERE p.report IN $ids RETURN p.id AS id, p.report AS report, p.text AS text "
-                   "ORDER BY id", {"ids": ids})
-    rix = {rid: i for i, rid in enumerate(inc.report_ids)}
-    out = []
-    for pid, rid, text in t.rows:
-        y = int(inc.year[rix[rid]]) if rid in rix and inc.year[rix[rid]] else ""
-        out.append([label, total, "problem", pid, text, 1, rnd(1 / total), str(y), "problems", 0,
-                    None, None, None, "", True])
-    return out
+def _problem_rows(inc: Incidence, mask: np.ndarray, label: str, total: int) -> list[list]:
+    """One row per problem statement of the reports under the mask (from the incidence)."""
+    seen: dict[str, list] = {}
+    for k in np.flatnonzero(mask[inc.q_rep]) if len(inc.q_rep) else []:
+        pid = inc.q_id[k]
+        if pid in seen:
+            continue
+        y = int(inc.year[inc.q_rep[k]])
+        seen[pid] = [label, total, "problem", pid, inc.q_text[k], 1, rnd(1 / total), str(y) if y else "",
+                     "problems", 0, None, None, None, "", True]
+    return [seen[p] for p in sorted(seen)]
 
 
 @register("region-compare", "地区对比 Region comparison",
