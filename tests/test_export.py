@@ -456,3 +456,10 @@ def test_escaped_script_loads_the_same_text_into_every_store(fresh_store, any_st
     finally:
         if target is not any_store:
             target.close()
+
+
+def test_selection_output_does_not_depend_on_page_sizes(sample_store):
+    for sel in ({"region": "640000"}, {"around": "Measure:M01", "hops": 1}, {"years": [2020], "measures": ["M01"]}):
+        a = export_bytes(sample_store, "graphml", **sel)
+        b = export_bytes(sample_store, "graphml", batch=2, report_batch=1, **sel)
+        assert a == b, sel
