@@ -207,10 +207,13 @@ class GraphStore(abc.ABC):
         pairs, props = RELS[rel]
         for a, b in pairs:
             ret = "".join(f", e.{p} AS {p}" for p in props)
+            # Several edges may join the same two nodes (MENTIONS per section, LEADS per report):
+            # order by the properties that tell them apart too, or pages repeat and skip edges.
+            order = "".join(f", {p}" for p in ("section", "report", "role") if p in props)
             skip = 0
             while True:
                 t = self.read(f"MATCH (x:{a})-[e:{rel}]->(y:{b}) RETURN x.id AS src, y.id AS dst{ret} "
-                              f"ORDER BY src, dst SKIP $skip LIMIT $k", {"skip": skip, "k": batch})
+                              f"ORDER BY src, dst{order} SKIP $skip LIMIT $k", {"skip": skip, "k": batch})
                 for r in t.rows:
                     row = {"type": rel, "src_label": a, "src": r[0], "dst_label": b, "dst": r[1]}
                     row.update(zip(props, r[2:]))

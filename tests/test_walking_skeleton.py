@@ -89,3 +89,11 @@ def test_reading_a_missing_database_says_what_to_do(tmp_path):
     assert r.exit_code == 1
     assert "run `govkg ingest` first" in r.output
     assert not (tmp_path / "nothing.lbdb").exists()
+
+
+def test_paged_edge_listing_returns_every_edge_once(sample_store):
+    # Small pages over MENTIONS, where several edges join the same report and measure.
+    paged = [tuple(sorted((k, str(v)) for k, v in row.items())) for row in sample_store.iter_rels("MENTIONS", batch=7)]
+    total = sample_store.read("MATCH (:Report)-[e:MENTIONS]->(:Measure) RETURN count(e)").rows[0][0]
+    assert len(paged) == total
+    assert len(set(paged)) == total
