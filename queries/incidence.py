@@ -43,15 +43,15 @@ FINGERPRINT_QUERIES = (
 )
 
 SCAN_REPORTS = ("MATCH (r:Report) RETURN r.id AS id, r.year AS year, r.province AS province, "
-                "r.jurisdiction AS adcode, r.level AS level, r.kind AS kind, r.title AS title ORDER BY id")
+                "r.jurisdiction AS adcode, r.level AS level, r.kind AS kind, r.title AS title")
 SCAN_JURISDICTIONS = ("MATCH (j:Jurisdiction) RETURN j.id AS id, j.name AS name, j.level AS level, "
                       "j.province AS province, j.city AS city, j.county AS county ORDER BY id")
 SCAN_MEASURES = "MATCH (m:Measure) RETURN m.id AS id, m.name AS name, m.domain AS domain ORDER BY id"
 SCAN_MENTIONS = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) RETURN r.id AS report, m.id AS measure, "
-                 "e.role AS role, e.section AS section, e.sentence_ids AS sentences, e.count AS n")
+                 "e.role AS role, e.section AS section, e.sentence_ids AS sentences")
 SCAN_OUTCOMES = ("MATCH (o:Outcome) RETURN o.report AS report, o.indicator AS indicator, o.value AS value, "
                  "o.unit AS unit, o.is_target AS is_target, o.role AS role, o.section AS section, "
-                 "o.sentence_id AS sentence, o.measure AS measure")
+                 "o.sentence_id AS sentence")
 SCAN_PROMOTES = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) RETURN r.id AS report, i.id AS initiative, "
                  "e.role AS role, e.section AS section, e.sentence_id AS sentence")
 SCAN_INSTANCES = "MATCH (i:Initiative)-[:INSTANCE_OF]->(m:Measure) RETURN i.id AS initiative, m.id AS measure"
@@ -155,7 +155,6 @@ class Incidence:
     m_meas: np.ndarray = None  # type: ignore[assignment]
     m_role: np.ndarray = None  # type: ignore[assignment]
     m_sec: np.ndarray = None  # type: ignore[assignment]
-    m_count: np.ndarray = None  # type: ignore[assignment]
     s_rep: np.ndarray = None  # type: ignore[assignment]
     s_meas: np.ndarray = None  # type: ignore[assignment]
     s_role: np.ndarray = None  # type: ignore[assignment]
@@ -170,7 +169,6 @@ class Incidence:
     o_role: np.ndarray = None  # type: ignore[assignment]
     o_sec: np.ndarray = None  # type: ignore[assignment]
     o_sent: np.ndarray = None  # type: ignore[assignment]
-    o_meas: np.ndarray = None  # type: ignore[assignment]
     # PROMOTES edges
     p_rep: np.ndarray = None  # type: ignore[assignment]
     p_ini: np.ndarray = None  # type: ignore[assignment]
@@ -552,7 +550,6 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.m_rep, inc.m_meas = rep[ok].astype(np.int32), mea[ok].astype(np.int32)
     inc.m_role = _roles(_col(ment, "role"))
     inc.m_sec = _ints(_col(ment, "section"), -1).astype(np.int32)
-    inc.m_count = _ints(_col(ment, "n"), 0).astype(np.int32)
     sents = _col(ment, "sentences")
     if len(sents) and (pa.types.is_list(sents.type) or pa.types.is_large_list(sents.type)):
         lens = pc.fill_null(pc.list_value_length(sents), 0).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -594,7 +591,6 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.o_sent = sent + shift
     inc.s_sent = inc.s_sent + shift
     inc.sent_shift = shift
-    inc.o_meas = _codes(_col(outs, "measure"), inc.measure_ids).astype(np.int32)
 
     prom = read_columns(store, SCAN_PROMOTES)
     prep = _codes(_col(prom, "report"), inc.report_ids)
