@@ -11,6 +11,15 @@ REPORTS = ROOT / "data" / "reports"
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _embedded_unless_bolt(request, monkeypatch):
+    """With GOVKG_NEO4J_URI set (to run the Bolt tests on a real Neo4j), every other test still
+    runs on its own embedded store instead of wiping or reading the shared server."""
+    if request.node.get_closest_marker("bolt") is None:
+        for var in ("GOVKG_NEO4J_URI", "GOVKG_STORE"):
+            monkeypatch.delenv(var, raising=False)
+
+
 @pytest.fixture
 def fresh_store(tmp_path):
     """An empty embedded store (a real LadybugDB file) with its schema."""
