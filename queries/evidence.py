@@ -80,7 +80,7 @@ def _row(scope: _Scope, kind, subject, d: dict, sentence, value=None, unit=None,
           Param("role", str, "", "section roles (comma list; empty: all)"),
           Param("region", str, "", "region name or adcode, with everything under it (empty: all)"),
           Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
-          Param("limit", int, 200, "most rows (0: all)"))
+          Param("limit", int, 50, "most rows (0: all)"))
 def evidence(store: GraphStore, measure: str, indicator: str, initiative: str, problem: str, level: str,
              role: str, region: str, years: str, limit: int) -> Table:
     inc = get_incidence(store)

@@ -7,9 +7,11 @@ year, province, adcode and level. Co-occurrence is then a sparse product (`X.T @
 multi-hop Cypher join over every report.
 
 The result is cached per store and rebuilt when the store's fingerprint changes: the number of
-reports, the latest `ingested_at`, and the numbers of MENTIONS edges, outcomes and PROMOTES
-edges. Any ingest that adds, replaces or removes a report changes at least one of them (a
-replaced report gets a new `ingested_at`). `invalidate(store)` drops the cache explicitly.
+reports, the latest `ingested_at`, the total text length, and the numbers of MENTIONS edges,
+outcomes, PROMOTES edges and problems. Any ingest that adds, replaces or removes a report changes
+at least one of them (a replaced report gets a new `ingested_at`, to the second; a report
+replaced within the same second as the last ingest is still seen if any of the counts or its
+length changed). `invalidate(store)` drops the cache explicitly.
 
 Example:
     >>> inc = get_incidence(store)
@@ -35,7 +37,7 @@ LEVELS: tuple[str, ...] = ("sentence", "section", "report")
 _ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
 
 FINGERPRINT_QUERIES = (
-    "MATCH (r:Report) RETURN count(r) AS n, max(r.ingested_at) AS t",
+    "MATCH (r:Report) RETURN count(r) AS n, max(r.ingested_at) AS t, sum(r.text_length) AS chars",
     "MATCH (:Report)-[e:MENTIONS]->(:Measure) RETURN count(e) AS n",
     "MATCH (o:Outcome) RETURN count(o) AS n",
     "MATCH (:Report)-[e:PROMOTES]->(:Initiative) RETURN count(e) AS n",
