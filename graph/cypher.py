@@ -30,6 +30,14 @@ def upsert_nodes(label: str, dialect: str = "neo4j") -> str:
     return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}})" + (f" SET {sets}" if sets else "")
 
 
+def create_nodes(label: str, dialect: str = "neo4j") -> str:
+    """UNWIND $rows: create each node. Only for nodes known to be new (a report's own facts,
+    written after the report was deleted or when it is new): cheaper than MERGE on both stores."""
+    _check_label(label)
+    body = ", ".join(f"{p}: {_value(p, t, dialect)}" for p, t in NODES[label].items())
+    return f"UNWIND $rows AS r CREATE (n:{label} {{{body}}})"
+
+
 def write_rels(rel: str, a: str, b: str, dialect: str = "neo4j") -> str:
     """UNWIND $rows: connect src to dst; shared edges are merged, report-owned ones created."""
     if (a, b) not in RELS[rel][0]:

@@ -20,7 +20,7 @@ from govkg.config import Settings
 from govkg.errors import StoreError
 from graph import cypher
 from graph.rows import GraphRows
-from graph.schema import NODES, RELS
+from graph.schema import NODES, RELS, REPORT_OWNED
 
 log = logging.getLogger("govkg.store")
 
@@ -102,13 +102,18 @@ class GraphStore(abc.ABC):
     def report_hashes(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.read(cypher.REPORT_HASHES).rows}
 
-    def write_statements(self, rows: GraphRows) -> list[Statement]:
-        """Batched upserts for all rows: nodes first (in schema order), then edges."""
+    def write_statements(self, rows: GraphRows, create_owned: bool = False) -> list[Statement]:
+        """Batched upserts for all rows: nodes first (in schema order), then edges.
+
+        With `create_owned`, report-owned nodes (sections, outcomes, problems) are created rather
+        than merged: only for reports that are new or were deleted earlier in the same transaction.
+        """
         out: list[Statement] = []
         for label in NODES:
             data = rows.nodes.get(label) or []
+            build = cypher.create_nodes if create_owned and label in REPORT_OWNED else cypher.upsert_nodes
             for i in range(0, len(data), self.batch_size):
-                out.append((cypher.upsert_nodes(label, self.dialect), {"rows": data[i:i + self.batch_size]}))
+                out.append((build(label, self.dialect), {"rows": data[i:i + self.batch_size]}))
         for rel in RELS:
             for (r, a, b), data in rows.rels.items():
                 if r != rel or not data:
@@ -134,7 +139,7 @@ class GraphStore(abc.ABC):
         if old is not None:
             orphans = self._orphan_candidates(rows.report_id)
             stmts += [(q, {"id": rows.report_id}) for q in cypher.delete_report_statements()]
-        stmts += self.write_statements(rows)
+        stmts += self.write_statements(rows, create_owned=True)  # the report's old facts are gone
         for label, ids in orphans.items():
             if ids:
                 stmts.append((cypher.ORPHAN_DELETE[label], {"ids": ids}))

@@ -186,7 +186,7 @@ def test_failed_report_write_leaves_the_store_as_before(any_store, taxonomy, sam
     # The last statement of the report's transaction violates the uniqueness constraint.
     real = any_store.write_statements
     bad = ("UNWIND $rows AS r CREATE (n:Report {id: r.id})", {"rows": [{"id": B}]})
-    monkeypatch.setattr(any_store, "write_statements", lambda g: real(g) + [bad])
+    monkeypatch.setattr(any_store, "write_statements", lambda g, **kw: real(g, **kw) + [bad])
     with pytest.raises(StoreError, match="rolled back"):
         any_store.write_report(rows)
     monkeypatch.undo()
