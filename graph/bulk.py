@@ -7,8 +7,10 @@ file skips that. Two uses:
 - `append_statements`: the statements that add a batch of *new* reports to a store that may
   already hold others. Shared nodes and edges (jurisdictions, agencies, indicators,
   initiatives, PART_OF …) are merged as usual; everything the reports own (Report, Section,
-  Outcome, Problem and the edges they own) is copied from Arrow tables. The statements run
-  in one transaction (`COPY` is transactional on LadybugDB), so a batch is all or nothing.
+  Outcome, Problem and the edges they own) is copied from Parquet files written for the batch.
+  The statements run in one transaction (`COPY` is transactional on LadybugDB), so a batch is
+  all or nothing. (`COPY … FROM $arrow_table` works too, but LadybugDB 0.22 keeps the memory
+  of every table passed that way: about 0.6 MB per report.)
 - `BulkLoader`: for a big load into an EMPTY store: rows are streamed into one Parquet file per
   node label and per (relationship, from, to) triple, shared nodes deduplicated (last wins, as
   with MERGE), then each file is copied in with `COPY Label FROM 'file.parquet'` (relationship
@@ -99,18 +101,31 @@ def merge_rows(batch: Iterable[GraphRows]) -> GraphRows:
     return out.dedupe()
 
 
-def append_statements(store, batch: list[GraphRows], clear_failures: list[str] = ()) -> list[tuple[str, dict]]:
+def append_statements(store, batch: list[GraphRows], workdir: Path | str,
+                      clear_failures: list[str] = ()) -> list[tuple[str, dict]]:
     """Statements that add reports NOT yet in the store: shared parts merged, owned parts copied.
 
-    Run them with the store's transaction (`store._execute_tx`): all or nothing.
+    The owned parts are written to Parquet files in `workdir` (the caller removes them after
+    the transaction): LadybugDB keeps the memory of an Arrow table passed as a parameter, a
+    file it does not. Run the statements with the store's transaction (`store._execute_tx`):
+    all or nothing.
     """
+    import pyarrow.parquet as pq
+
     g = merge_rows(batch)
+    folder = Path(workdir)
     shared_nodes, shared_rels = GraphRows(), GraphRows()
     copies: list[tuple[str, dict]] = []
+
+    def to_file(name: str, table) -> str:
+        path = folder / f"{name}.parquet"
+        pq.write_table(table, str(path))
+        return f"'{path}'"
+
     for label in NODES:
         rows = g.nodes.get(label) or []
         if rows and label in OWNED_NODES:
-            copies.append((copy_node_statement(label), {"t": node_table(label, rows)}))
+            copies.append((copy_node_statement(label, to_file(label, node_table(label, rows))), {}))
         elif rows:
             shared_nodes.nodes[label] = rows
     for rel in RELS:
@@ -120,12 +135,20 @@ def append_statements(store, batch: list[GraphRows], clear_failures: list[str] =
             if rel in cypher.SHARED_RELS:
                 shared_rels.rels[(r, a, b)] = rows
             else:
-                copies.append((copy_rel_statement(rel, a, b), {"t": rel_table(rel, rows)}))
+                copies.append((copy_rel_statement(rel, a, b, to_file(f"{r}_{a}_{b}", rel_table(rel, rows))), {}))
     # Shared nodes first (the copied edges point at them), then the copies, then shared edges.
     stmts = store.write_statements(shared_nodes) + copies + store.write_statements(shared_rels)
     if clear_failures:
         stmts.append((CLEAR_FAILURES, {"ids": list(clear_failures)}))
     return stmts
+
+
+def scratch_dir(store) -> Path:
+    """A new private folder for Parquet files, next to the database (same disk) where possible."""
+    base = Path(getattr(store, "path", "") or tempfile.gettempdir()).parent
+    if "'" in str(base) or not base.is_dir():
+        base = Path(tempfile.gettempdir())
+    return Path(tempfile.mkdtemp(prefix=".govkg-bulk-", dir=base))
 
 
 def store_is_empty(store) -> tuple[bool, str]:
@@ -158,11 +181,11 @@ class BulkLoader:
             raise StoreError(f"--bulk needs an empty store, but {store.describe()} holds {held}; "
                              "ingest without --bulk, or give a new --db file")
         self.store = store
-        base = Path(workdir) if workdir else Path(getattr(store, "path", tempfile.gettempdir())).parent
-        if "'" in str(base):
-            base = Path(tempfile.gettempdir())
-        base.mkdir(parents=True, exist_ok=True)
-        self.dir = Path(tempfile.mkdtemp(prefix=".govkg-bulk-", dir=base))
+        if workdir:
+            Path(workdir).mkdir(parents=True, exist_ok=True)
+            self.dir = Path(tempfile.mkdtemp(prefix=".govkg-bulk-", dir=workdir))
+        else:
+            self.dir = scratch_dir(store)
         self.flush_rows = flush_rows
         self.known_measures = {r[0] for r in store.read("MATCH (m:Measure) RETURN m.id AS id").rows}
         self._buf: dict[tuple, list[dict]] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -146,6 +147,7 @@ class _Writer:
         self.pending: list[Extracted] = []
         self.ids: set[str] = set()
         self.fast = getattr(store, "backend", "") == "embedded"
+        self.scratch: Path | None = None  # Parquet files of the batch being written (embedded store)
 
     def _done(self, src: str, status: str) -> None:
         if self.on_file:
@@ -195,6 +197,8 @@ class _Writer:
             for x in new:  # find the bad report: one transaction each
                 self._one(x)
             return
+        finally:
+            self._clean_scratch()
         for x in new:
             self.summary.added.append(x.src)
             self.summary.facts += x.rows.fact_count()
@@ -203,12 +207,18 @@ class _Writer:
     def _statements(self, new: list[Extracted]):
         srcs = [x.src for x in new]
         if self.fast:
-            from graph.bulk import append_statements
+            from graph.bulk import append_statements, scratch_dir
 
-            return append_statements(self.store, [x.rows for x in new], clear_failures=srcs)
+            self.scratch = scratch_dir(self.store)
+            return append_statements(self.store, [x.rows for x in new], self.scratch, clear_failures=srcs)
         from graph.bulk import CLEAR_FAILURES, merge_rows
 
         return self.store.write_statements(merge_rows([x.rows for x in new])) + [(CLEAR_FAILURES, {"ids": srcs})]
+
+    def _clean_scratch(self) -> None:
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
 
     def _one(self, x: Extracted) -> None:
         try:

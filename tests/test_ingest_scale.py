@@ -62,6 +62,7 @@ def test_batched_ingest_equals_report_by_report(corpus, reference, tmp_path, job
     assert counts["nodes"]["IngestFailure"] == 1
     assert _without_failures(counts) == _without_failures(reference)
     assert summary.facts > 24 * 100
+    assert not list(tmp_path.glob(".govkg-bulk-*"))  # the batches' Parquet files are gone
     # Again: nothing changes; a changed file replaces its own facts only.
     again = ingest_paths(store, [corpus], jobs=jobs, batch=batch)
     assert len(again.unchanged) == 24 and not again.added and len(again.failed) == 1
