@@ -447,30 +447,52 @@ def fingerprint(store: GraphStore) -> tuple:
     return tuple(out)
 
 
-def read_columns(store: GraphStore, query: str):
+def read_columns(store: GraphStore, query: str, params: dict | None = None):
     """A read's result as a pyarrow Table.
 
-    A store with a `read_columns(query)` method returning a pyarrow Table is read through it;
-    the embedded store through LadybugDB's Arrow export (several times faster than row by row on
-    a large scan); any other store row by row through `GraphStore.read`.
+    A store with a `read_columns(query, params)` method returning a pyarrow Table is read through
+    it; the embedded store through LadybugDB's Arrow export (several times faster than row by
+    row on a large scan); any other store row by row through `GraphStore.read`.
     """
     import pyarrow as pa
 
     fast = getattr(store, "read_columns", None)
     if callable(fast):
-        return fast(query)
+        return fast(query, params or {})
     if getattr(store, "backend", "") == "embedded" and hasattr(store, "_conn") and hasattr(store, "_lock"):
-        store._trace(query, {})
+        store._trace(query, params or {})
         with store._lock:  # the embedded store's connection is shared by threads
-            result = store._conn.execute(query)
+            result = store._conn.execute(query, params or {})
             try:
                 return result.get_as_arrow()
             finally:
                 result.close()
-    t = store.read(query)
+    t = store.read(query, params or {})
     # a server may send no column names for an empty result: take them from the query's RETURN
     names = t.columns or re.findall(r"\bAS\s+(\w+)", query.rsplit("RETURN", 1)[-1])
     return pa.table({c: pa.array([r[i] for r in t.rows]) for i, c in enumerate(names)})
+
+
+SCAN_CHUNK = 20_000  # reports per read of the big scans (bounds the store's working memory)
+
+
+def read_by_reports(store: GraphStore, query: str, report_key: str, report_ids: list[str], expected):
+    """Read a scan in slices of SCAN_CHUNK reports (a range on the report id), so that the store
+    never materialises the whole result at once. Falls back to one read when the slices do not
+    add up to `expected` rows (a store ordering strings differently, say)."""
+    import pyarrow as pa
+
+    if len(report_ids) <= SCAN_CHUNK:
+        return read_columns(store, query)
+    ranged = query.replace(" RETURN ", f" WHERE {report_key} >= $lo AND {report_key} <= $hi RETURN ", 1)
+    parts = []
+    for i in range(0, len(report_ids), SCAN_CHUNK):
+        chunk = report_ids[i:i + SCAN_CHUNK]
+        parts.append(read_columns(store, ranged, {"lo": chunk[0], "hi": chunk[-1]}))
+    table = pa.concat_tables(parts, promote_options="permissive")
+    if expected is not None and table.num_rows != expected:
+        return read_columns(store, query)
+    return table
 
 
 def _col(table, name):
@@ -545,7 +567,8 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.measure_names = [r[1] or r[0] for r in meas]
     inc.measure_domains = [r[2] or "" for r in meas]
 
-    ment = read_columns(store, SCAN_MENTIONS)
+    counts = dict(zip(("reports", "last", "chars", "mentions", "outcomes", "promotes", "problems"), fp))
+    ment = read_by_reports(store, SCAN_MENTIONS, "r.id", inc.report_ids, counts.get("mentions"))
     rep, mea = _codes(_col(ment, "report"), inc.report_ids), _codes(_col(ment, "measure"), inc.measure_ids)
     ok = (rep >= 0) & (mea >= 0)
     ment = ment.filter(pa.array(ok)) if not ok.all() else ment
@@ -563,7 +586,7 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.s_role = np.repeat(inc.m_role, lens)
     inc.s_sent = flat
 
-    outs = read_columns(store, SCAN_OUTCOMES)
+    outs = read_by_reports(store, SCAN_OUTCOMES, "o.report", inc.report_ids, counts.get("outcomes"))
     orep = _codes(_col(outs, "report"), inc.report_ids)
     ind = _col(outs, "indicator")
     ok = (orep >= 0) & pc.fill_null(pc.greater(pc.utf8_length(pc.cast(ind, pa.string())), 0), False).to_numpy(
