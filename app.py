@@ -13,7 +13,7 @@ import streamlit as st
 st.set_page_config(page_title="govkg 法治政府知识图谱", page_icon=":material/balance:", layout="wide")
 
 from app_pages.common import (  # noqa: E402
-    get_store, init_state, region_label, region_options, report_years, store_error,
+    get_store, init_state, region_labels, region_options, report_years, store_error, store_key, warm_up,
 )
 
 init_state()
@@ -34,12 +34,13 @@ nav = st.navigation(PAGES)
 with st.sidebar:
     st.caption("govkg · 法治政府建设知识图谱")
     if store_error() is None:
+        warm_up(store_key())
         st.caption(get_store().describe())
         st.subheader("筛选 Filters")
         options = [""] + region_options()
         if st.session_state["region"] not in options:
             st.session_state["region"] = ""
-        st.selectbox("地区 Region", options, format_func=region_label, key="region")
+        st.selectbox("地区 Region", options, format_func=region_labels().get, key="region")
         st.checkbox("包括下级地区 Include sub-regions", key="subregions")
         years = [str(y) for y in report_years()]  # strings: AppTest round-trips them faithfully
         if len(years) > 1:

@@ -12,6 +12,7 @@ The sidebar filters live in `st.session_state` (set up once in app.py):
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import pandas as pd
@@ -66,17 +67,41 @@ def _open_store(key: str):
         return None, f"{settings.describe()}: {e.strerror or e}"
 
 
-def _store_key() -> str:
+def store_key() -> str:
+    """What the caches are keyed by: which store this server talks to."""
     return Settings.from_env().describe()
 
 
 def get_store():
-    store, _ = _open_store(_store_key())
+    store, _ = _open_store(store_key())
     return store
 
 
+@st.cache_resource(show_spinner=False)
+def warm_up(key: str) -> threading.Thread | None:
+    """Once per server and store: import the analytics queries and build the store's incidence
+    in a background thread, so the first visit to an analytics page does not pay for it."""
+    store = get_store()
+    if store is None:
+        return None
+
+    def work():
+        try:
+            from queries.catalog import all_queries
+            from queries.incidence import get_incidence
+
+            all_queries()
+            get_incidence(store)
+        except Exception:  # noqa: BLE001 - only a head start; the pages report their own errors
+            pass
+
+    t = threading.Thread(target=work, name="govkg-warm-up", daemon=True)
+    t.start()
+    return t
+
+
 def store_error() -> str | None:
-    return _open_store(_store_key())[1]
+    return _open_store(store_key())[1]
 
 
 def require_store() -> bool:
@@ -106,7 +131,7 @@ def _read(key: str, query: str, params: dict) -> pd.DataFrame:
 
 def read(query: str, **params) -> pd.DataFrame:
     """A trusted read (query text from this package, values as parameters), cached."""
-    return _read(_store_key(), query, params)
+    return _read(store_key(), query, params)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -118,7 +143,7 @@ def _query(key: str, name: str, params: dict) -> pd.DataFrame:
 
 def cached_query(name: str, params: dict | tuple = ()) -> pd.DataFrame:
     """A catalog query's result as a DataFrame, cached."""
-    return _query(_store_key(), name, dict(params))
+    return _query(store_key(), name, dict(params))
 
 
 def has_query(name: str) -> bool:
@@ -146,10 +171,10 @@ def _jurisdictions(key: str) -> pd.DataFrame:
 
 def jurisdictions() -> pd.DataFrame:
     """Every jurisdiction (id = adcode, name, level, province) with its parent adcode ("" at the top)."""
-    return _jurisdictions(_store_key())
+    return _jurisdictions(store_key())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+@st.cache_resource(ttl=TTL, show_spinner=False)  # a resource: shared, not copied on every call
 def _hierarchy(key: str) -> dict:
     js = _jurisdictions(key)
     info = {i: {"name": n, "level": lv, "parent": p} for i, n, lv, p in
@@ -165,19 +190,23 @@ def _hierarchy(key: str) -> dict:
             walk(c)
 
     walk("")
-    return {"info": info, "children": children, "order": order}
+    labels = {"": "全部地区 All regions"}
+    for code, d in info.items():
+        depth = {"province": 0, "city": 1, "county": 2}.get(d["level"], 0)
+        labels[code] = f"{'　' * depth}{d['name']} ({code})"
+    return {"info": info, "children": children, "order": order, "labels": labels}
 
 
 def region_name(code: str) -> str:
     if not code:
         return "全部地区 all regions"
-    d = _hierarchy(_store_key())["info"].get(code)
+    d = _hierarchy(store_key())["info"].get(code)
     return str(d["name"]) if d else code
 
 
 def descendants(code: str) -> list[str]:
     """The jurisdiction and everything below it (adcodes)."""
-    children = _hierarchy(_store_key())["children"]
+    children = _hierarchy(store_key())["children"]
     out, todo = [], [code]
     while todo:
         c = todo.pop()
@@ -190,18 +219,17 @@ def descendants(code: str) -> list[str]:
 
 def region_label(code: str) -> str:
     """"平罗县 (640221)" for select boxes, indented by level."""
-    if not code:
-        return "全部地区 All regions"
-    d = _hierarchy(_store_key())["info"].get(code)
-    if not d:
-        return code
-    depth = {"province": 0, "city": 1, "county": 2}.get(d["level"], 0)
-    return f"{'　' * depth}{d['name']} ({code})"
+    return region_labels().get(code, code)
+
+
+def region_labels() -> dict[str, str]:
+    """Every adcode's select-box label ("" → all regions); pass `.get` as a format_func."""
+    return _hierarchy(store_key())["labels"]
 
 
 def region_options() -> list[str]:
     """Adcodes in hierarchy order (each province followed by what lies below it)."""
-    return list(_hierarchy(_store_key())["order"])
+    return list(_hierarchy(store_key())["order"])
 
 
 def report_years() -> list[int]:

@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    ROLE_LABELS, SCOPE, cached_query, catalog_scope, jurisdictions, read, require_store, role_label, scope_params,
-    scope_text, short, md,
+    ROLE_LABELS, SCOPE, TTL, cached_query, catalog_scope, jurisdictions, md, read, require_store, role_label,
+    scope_params, scope_text, short, store_key,
 )
 
 LEVELS = {"sentence": "同一句 sentence", "section": "同一章节 section", "report": "同一报告 report"}
 STATS = ["both", "lift", "confidence", "support", "q_value"]
+MOST = 500  # pairs fetched, strongest (lowest p) first; the filters narrow what they are drawn from
 
 st.title("共现 Co-occurrence")
 
@@ -45,18 +46,6 @@ def mention_rows(measure: str, params: dict) -> pd.DataFrame:
                 "e.sentence_ids AS sentences, e.role AS role, e.evidence AS evidence", m=measure, **params)
 
 
-def same_unit(level: str, a: pd.Series, b: pd.Series, a_sents: str, b_sents: str) -> bool:
-    if level == "report":
-        return True
-    if a["section"] != b["section"]:
-        return False
-    if level == "section":
-        return True
-    sa = set(a[a_sents] if isinstance(a[a_sents], list) else [a[a_sents]])
-    sb = set(b[b_sents] if isinstance(b[b_sents], list) else [b[b_sents]])
-    return bool(sa & sb)
-
-
 def indicator_evidence(measure: str, indicator: str, level: str, roles: list[str]) -> pd.DataFrame:
     """The sentences behind one measure × indicator pair (catalog query `evidence`)."""
     ev = cached_query("evidence", dict(catalog_scope(), measure=measure, indicator=indicator, level=level,
@@ -71,19 +60,28 @@ def indicator_evidence(measure: str, indicator: str, level: str, roles: list[str
 
 
 def measure_evidence(a: str, b: str, level: str, roles: list[str]) -> pd.DataFrame:
-    params = scope_params(subregions=True)
+    """Where two measures are mentioned together at the level (a join on report, then section or sentence)."""
+    return _measure_evidence(store_key(), a, b, level, tuple(roles), scope_params(subregions=True))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _measure_evidence(key: str, a: str, b: str, level: str, roles: tuple, params: dict,
+                      most: int = 200) -> pd.DataFrame:
     ma, mb = mention_rows(a, params), mention_rows(b, params)
-    rows = []
-    for _, x in ma.iterrows():
-        if roles and x["role"] not in roles:
-            continue
-        for _, y in mb[mb["report"] == x["report"]].iterrows():
-            if roles and y["role"] not in roles:
-                continue
-            if same_unit(level, x, y, "sentences", "sentences"):
-                rows.append({"report": x["report"], "year": x["year"], "adcode": x["adcode"],
-                             "role": role_label(x["role"]), "sentence A": x["evidence"], "sentence B": y["evidence"]})
-    return pd.DataFrame(rows).drop_duplicates() if rows else pd.DataFrame()
+    if roles:
+        ma, mb = ma[ma["role"].isin(roles)], mb[mb["role"].isin(roles)]
+    both = ma.merge(mb[["report", "section", "sentences", "role", "evidence"]], on="report", suffixes=("", "_b"))
+    if level != "report":
+        both = both[both["section"] == both["section_b"]]
+    if level == "sentence":
+        keep = [bool(set(x or []) & set(y or [])) for x, y in zip(both["sentences"], both["sentences_b"])]
+        both = both[keep]
+    if both.empty:
+        return pd.DataFrame()
+    both = both.drop_duplicates(subset=["report", "evidence", "evidence_b"]).head(most)
+    return pd.DataFrame({"report": both["report"], "year": both["year"], "adcode": both["adcode"],
+                         "role": both["role"].map(role_label), "sentence A": both["evidence"],
+                         "sentence B": both["evidence_b"]})
 
 
 def pair_picker(labels: list[str], picked: int, cell, key: str) -> str:
@@ -118,7 +116,7 @@ if require_store():
     g = st.columns(2)
     measure_filter = g[0].text_input("措施筛选 Measure (编号或名称 id or name)", key="co_measure").strip()
     indicator_filter = g[1].text_input("指标筛选 Indicator contains", key="co_indicator").strip()
-    base = dict(catalog_scope(), level=level, role=",".join(roles), min_support=int(min_support), limit=0,
+    base = dict(catalog_scope(), level=level, role=",".join(roles), min_support=int(min_support), limit=MOST,
                 measure=measure_filter)
 
     tab_mi, tab_mm = st.tabs(["措施 × 指标 Measure × indicator", "措施 × 措施 Measure × measure"])
@@ -129,7 +127,9 @@ if require_store():
                     "or widen the scope.")
         else:
             pairs["measure_label"] = pairs["measure_id"] + " " + pairs["measure"]
-            st.caption(f"{len(pairs)} 对 pairs · {int(pairs['units'].iloc[0])} 个单元 units ({LEVELS[level]}) · "
+            shown = (f"前 {MOST} 对 the {MOST} strongest of {int(pairs['pairs_tested'].iloc[0])} pairs"
+                     if len(pairs) >= MOST else f"{len(pairs)} 对 pairs")
+            st.caption(f"{shown} · {int(pairs['units'].iloc[0])} 个单元 units ({LEVELS[level]}) · "
                        "统计: support = both/units, confidence = P(指标|措施), lift, Fisher p, BH q")
             cell = heatmap(pairs, "indicator", "measure_label", colour, top, "heat_mi")
             labels = [f"{m} × {i}" for m, i in zip(pairs["measure_label"], pairs["indicator"])]

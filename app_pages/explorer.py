@@ -2,8 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import SCOPE, md, read, region_label, region_options, require_store, scope_params, short
-from app_pages.common import _store_key as store_key
+from app_pages.common import (
+    SCOPE, md, read, region_labels, region_options, require_store, scope_params, short, store_key,
+)
 from app_pages.graphview import GRAPH_LABELS, LABEL_NAMES, draw, neighbourhood
 
 CENTRES = {"Measure": "措施 Measure", "Jurisdiction": "地区 Region", "Report": "报告 Report"}
@@ -19,7 +20,8 @@ def centre_options(label: str) -> tuple[list[str], dict[str, str]]:
         return list(df["id"]), {i: f"{i} {n} ({c})" for i, n, c in zip(df["id"], df["name"], df["n"])}
     if label == "Jurisdiction":
         opts = region_options()
-        return opts, {c: region_label(c).strip("　") for c in opts}
+        labels = region_labels()
+        return opts, {c: labels[c].strip("　") for c in opts}
     df = read(f"MATCH (r:Report) WHERE {SCOPE} RETURN r.id AS id, r.title AS title, r.year AS year ORDER BY year, id",
               **scope_params())
     return list(df["id"]), {i: f"{y} {short(t, 40)}" for i, t, y in zip(df["id"], df["title"], df["year"])}

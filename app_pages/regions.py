@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    SCOPE, cached_query, catalog_scope, corrected_values, jurisdictions, md, read, region_label, region_options,
+    SCOPE, cached_query, catalog_scope, corrected_values, jurisdictions, md, read, region_labels, region_options,
     rejected_targets, require_store, scope_params, scope_text,
 )
 
@@ -150,11 +150,13 @@ if require_store():
     st.caption(scope_text())
     js = jurisdictions()
     options = region_options()
+    labels = region_labels()
     if not options:
         st.info("还没有地区 No regions yet: ingest some reports first.")
         st.stop()
     counted = cached_query("regions")
-    with_reports = [c for c in options if c in set(counted.loc[counted["reports_with_descendants"] > 0, "adcode"])]
+    has_reports = set(counted.loc[counted["reports_with_descendants"] > 0, "adcode"])
+    with_reports = [c for c in options if c in has_reports]
     if st.session_state.get("profile_region") not in options:
         side = st.session_state.get("region")
         st.session_state["profile_region"] = side if side in options else (with_reports or options)[0]
@@ -162,15 +164,15 @@ if require_store():
 
     tab_p, tab_c, tab_a = st.tabs(["地区画像 Profile", "对比 Compare", "各省采纳 Adoption by province"])
     with tab_p:
-        code = st.selectbox("地区 Region", options, format_func=region_label, key="profile_region")
+        code = st.selectbox("地区 Region", options, format_func=labels.get, key="profile_region")
         hierarchy(code, js)
         profile(code, rollup)
     with tab_c:
         c1, c2 = st.columns(2)
         default_b = next((c for c in with_reports if c != st.session_state["profile_region"]), options[0])
-        a = c1.selectbox("地区 A", options, format_func=region_label, key="cmp_a",
+        a = c1.selectbox("地区 A", options, format_func=labels.get, key="cmp_a",
                          index=options.index(st.session_state["profile_region"]))
-        b = c2.selectbox("地区 B", options, format_func=region_label, key="cmp_b", index=options.index(default_b))
+        b = c2.selectbox("地区 B", options, format_func=labels.get, key="cmp_b", index=options.index(default_b))
         compare(a, b, rollup)
     with tab_a:
         adoption()
