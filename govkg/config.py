@@ -22,6 +22,7 @@ SETTINGS_HELP = {
     "GOVKG_NEO4J_DATABASE": "Neo4j database name (default: the server's default database)",
     "GOVKG_QUERY_TIMEOUT": "seconds a read-only console query may run (default 10)",
     "GOVKG_QUERY_ROW_CAP": "rows a console query may return (default 5000)",
+    "GOVKG_BUFFER_POOL_MB": "LadybugDB page cache in MB (default: LadybugDB's own; 512 keeps RSS low)",
     "GOVKG_DATA": "folder for the default database, uploads and exports (default ./data)",
 }
 
@@ -36,6 +37,7 @@ class Settings:
         neo4j_uri, neo4j_user, neo4j_password, neo4j_database: the Neo4j connection.
         query_timeout: seconds a read-only console query may run.
         query_row_cap: most rows a console query returns.
+        buffer_pool_mb: the embedded store's page cache in MB (0: LadybugDB's default).
     """
 
     store: str = "embedded"
@@ -46,6 +48,7 @@ class Settings:
     neo4j_database: str | None = None
     query_timeout: float = 10.0
     query_row_cap: int = 5000
+    buffer_pool_mb: int = 0
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -61,6 +64,7 @@ class Settings:
             neo4j_database=env.get("GOVKG_NEO4J_DATABASE") or None,
             query_timeout=float(env.get("GOVKG_QUERY_TIMEOUT") or 10),
             query_row_cap=int(env.get("GOVKG_QUERY_ROW_CAP") or 5000),
+            buffer_pool_mb=int(env.get("GOVKG_BUFFER_POOL_MB") or 0),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         if "db_path" in overrides:

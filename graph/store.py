@@ -244,7 +244,8 @@ def open_store(settings: Settings, tracer=None, read_only: bool = False) -> Grap
         from graph.ladybug_store import LadybugStore
 
         store = LadybugStore(settings.db_path, tracer=tracer, read_only=read_only,
-                             query_timeout=settings.query_timeout, row_cap=settings.query_row_cap)
+                             query_timeout=settings.query_timeout, row_cap=settings.query_row_cap,
+                             buffer_pool_mb=settings.buffer_pool_mb)
     else:
         raise StoreError(f"unknown store {settings.store!r}: choose embedded or neo4j")
     if not read_only:

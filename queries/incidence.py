@@ -450,23 +450,15 @@ def fingerprint(store: GraphStore) -> tuple:
 def read_columns(store: GraphStore, query: str, params: dict | None = None):
     """A read's result as a pyarrow Table.
 
-    A store with a `read_columns(query, params)` method returning a pyarrow Table is read through
-    it; the embedded store through LadybugDB's Arrow export (several times faster than row by
-    row on a large scan); any other store row by row through `GraphStore.read`.
+    A store with a `read_columns(query, params)` method returning a pyarrow Table (the embedded
+    store: LadybugDB's Arrow export, several times faster on a large scan) is read through it;
+    any other store row by row through `GraphStore.read`.
     """
     import pyarrow as pa
 
     fast = getattr(store, "read_columns", None)
     if callable(fast):
         return fast(query, params or {})
-    if getattr(store, "backend", "") == "embedded" and hasattr(store, "_conn") and hasattr(store, "_lock"):
-        store._trace(query, params or {})
-        with store._lock:  # the embedded store's connection is shared by threads
-            result = store._conn.execute(query, params or {})
-            try:
-                return result.get_as_arrow()
-            finally:
-                result.close()
     t = store.read(query, params or {})
     # a server may send no column names for an empty result: take them from the query's RETURN
     names = t.columns or re.findall(r"\bAS\s+(\w+)", query.rsplit("RETURN", 1)[-1])
