@@ -115,7 +115,7 @@ def page(browser):
     context.close()
 
 
-def settle(pg, timeout: float = 60.0) -> float:
+def settle(pg, timeout: float = 120.0) -> float:
     """Wait until the script run has finished (no running indicator for a second); returns seconds."""
     start = time.time()
     pg.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
@@ -130,7 +130,7 @@ def settle(pg, timeout: float = 60.0) -> float:
         elif time.time() - quiet_since > 1.0:
             return quiet_since - start
         time.sleep(0.1)
-    raise AssertionError("the page kept running for a minute")
+    raise AssertionError(f"the page was still running after {timeout:g} s")
 
 
 _VISIBLE_TEXT = """(t) => {
