@@ -101,7 +101,27 @@ def merge_rows(batch: Iterable[GraphRows]) -> GraphRows:
     return out.dedupe()
 
 
-def append_statements(store, batch: list[GraphRows], workdir: Path | str,
+def drop_dangling(g: GraphRows, known_measures: set[str]) -> int:
+    """Drop edges to measures that exist neither in `known_measures` nor among `g`'s own nodes.
+
+    A plain write (MATCH … CREATE) skips such an edge silently; COPY would fail instead, and
+    LadybugDB 0.22 cannot write again in the same process after a failed COPY into a node table
+    was rolled back (heap corruption), so the edge is dropped here first. Every other edge end
+    is a node of the same report's rows by construction (`graph.rows.report_rows`).
+    Returns how many edges were dropped.
+    """
+    known = known_measures | {r["id"] for r in g.nodes.get("Measure", [])}
+    dropped = 0
+    for (rel, a, b), rows in list(g.rels.items()):
+        if "Measure" not in (a, b):
+            continue
+        keep = [r for r in rows if (a != "Measure" or r["src"] in known) and (b != "Measure" or r["dst"] in known)]
+        dropped += len(rows) - len(keep)
+        g.rels[(rel, a, b)] = keep
+    return dropped
+
+
+def append_statements(store, batch: list[GraphRows], workdir: Path | str, known_measures: set[str] | None = None,
                       clear_failures: list[str] = ()) -> list[tuple[str, dict]]:
     """Statements that add reports NOT yet in the store: shared parts merged, owned parts copied.
 
@@ -113,6 +133,9 @@ def append_statements(store, batch: list[GraphRows], workdir: Path | str,
     import pyarrow.parquet as pq
 
     g = merge_rows(batch)
+    if known_measures is None:
+        known_measures = {r[0] for r in store.read("MATCH (m:Measure) RETURN m.id AS id").rows}
+    drop_dangling(g, known_measures)
     folder = Path(workdir)
     shared_nodes, shared_rels = GraphRows(), GraphRows()
     copies: list[tuple[str, dict]] = []
@@ -187,7 +210,8 @@ class BulkLoader:
         else:
             self.dir = scratch_dir(store)
         self.flush_rows = flush_rows
-        self.known_measures = {r[0] for r in store.read("MATCH (m:Measure) RETURN m.id AS id").rows}
+        self.in_store = {r[0] for r in store.read("MATCH (m:Measure) RETURN m.id AS id").rows}
+        self.known_measures = set(self.in_store)
         self._buf: dict[tuple, list[dict]] = {}
         self._writers: dict[tuple, Any] = {}
         self._shared_nodes: dict[str, dict[str, dict]] = {label: {} for label in SHARED_NODES}
@@ -196,12 +220,14 @@ class BulkLoader:
 
     def add(self, g: GraphRows) -> None:
         """Queue one report's rows (the report must not be in the store or in this load already)."""
+        self.known_measures.update(r["id"] for r in g.nodes.get("Measure", []))
+        drop_dangling(g, self.known_measures)
         for label, rows in g.nodes.items():
             if label in OWNED_NODES:
                 self._push(("node", label), rows)
             elif label == "Measure":
                 for r in rows:
-                    if r["id"] not in self.known_measures:
+                    if r["id"] not in self.in_store:
                         self._shared_nodes[label][r["id"]] = r
             else:
                 shared = self._shared_nodes[label]

@@ -4,9 +4,11 @@ Extraction runs in worker processes (`jobs`), files handed out in chunks; the re
 back in file order to this process, the single writer, which writes them in batches:
 
 - a report the store does not hold yet joins a batch of new reports, written in one
-  transaction (on the embedded store the parts the reports own are copied in from Arrow
-  tables, see `graph.bulk`); if that transaction fails, the batch is written again report by
-  report so that only the bad report fails;
+  transaction (on the embedded store the parts the reports own are copied in from Parquet
+  files, see `graph.bulk`). On Neo4j a failed batch is written again report by report so that
+  only the bad report fails; on the embedded store a failed batch (rolled back) stops the run
+  with a StoreError, because LadybugDB 0.22 cannot write safely again in the same process after
+  a rolled-back COPY — run the command again and it carries on where it stopped;
 - a report whose text changed replaces its facts on its own (`GraphStore.write_report`);
 - an unchanged report is skipped.
 
@@ -27,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from govkg.errors import GovkgError, InputError
+from govkg.errors import GovkgError, InputError, StoreError
 from graph.rows import GraphRows, report_rows, taxonomy_rows
 from graph.store import GraphStore
 from ingest.pipeline import extract_file
@@ -148,6 +150,7 @@ class _Writer:
         self.ids: set[str] = set()
         self.fast = getattr(store, "backend", "") == "embedded"
         self.scratch: Path | None = None  # Parquet files of the batch being written (embedded store)
+        self.measures: set[str] | None = None  # measure ids in the store (embedded store)
 
     def _done(self, src: str, status: str) -> None:
         if self.on_file:
@@ -193,7 +196,14 @@ class _Writer:
             return
         try:
             self.store._execute_tx(self._statements(new))
-        except GovkgError:
+        except GovkgError as e:
+            if self.fast:
+                # LadybugDB 0.22 corrupts its heap when it writes again after a rolled-back COPY
+                # into a node table: stop here. The batch was rolled back; the store is consistent.
+                raise StoreError(
+                    f"writing a batch of {len(new)} new reports (from {new[0].src}) failed and was rolled back: "
+                    f"{e}. Run the same command again: the reports already written are skipped; "
+                    "add --batch 1 to find the file at fault.") from e
             for x in new:  # find the bad report: one transaction each
                 self._one(x)
             return
@@ -209,8 +219,13 @@ class _Writer:
         if self.fast:
             from graph.bulk import append_statements, scratch_dir
 
+            if self.measures is None:
+                self.measures = {r[0] for r in self.store.read("MATCH (m:Measure) RETURN m.id AS id").rows}
             self.scratch = scratch_dir(self.store)
-            return append_statements(self.store, [x.rows for x in new], self.scratch, clear_failures=srcs)
+            stmts = append_statements(self.store, [x.rows for x in new], self.scratch, self.measures,
+                                      clear_failures=srcs)
+            self.measures |= {r["id"] for x in new for r in x.rows.nodes.get("Measure", [])}
+            return stmts
         from graph.bulk import CLEAR_FAILURES, merge_rows
 
         return self.store.write_statements(merge_rows([x.rows for x in new])) + [(CLEAR_FAILURES, {"ids": srcs})]

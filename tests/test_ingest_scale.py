@@ -88,10 +88,11 @@ def test_changed_and_repaired_files(corpus, reference, tmp_path):
 
 
 def test_batch_falls_back_to_one_report_at_a_time(corpus, reference, tmp_path):
-    """A batch whose fast write fails is written again report by report; good reports still land."""
+    """Without COPY (the Neo4j path), a failed batch is written again report by report."""
     from ingest import load
 
     store = _store(tmp_path / "kg.lbdb")
+    store.backend = "embedded-plain"  # the writer then uses batched UNWIND statements, as on Neo4j
     original = load._Writer._statements
     calls = []
 
@@ -111,6 +112,29 @@ def test_batch_falls_back_to_one_report_at_a_time(corpus, reference, tmp_path):
     assert len(summary.added) == 24 and len(summary.failed) == 1
     assert _without_failures(store.counts()) == _without_failures(reference)
     store.close()
+
+
+def test_copy_path_drops_edges_to_unknown_measures_like_the_plain_path(corpus, tmp_path):
+    """An edge to a measure that does not exist is skipped (as MATCH … CREATE does), not a failed COPY."""
+    from ingest.load import Extracted, IngestSummary, _Writer
+
+    f = sorted(corpus.glob("synth_*.txt"))[0]
+    rows = report_rows(extract_file(f, load_taxonomy()))
+    oid = rows.nodes["Outcome"][0]["id"]
+    rows.rel("QUANTIFIES", "Outcome", "Measure", oid, "M999")
+    plain = _store(tmp_path / "plain.lbdb")
+    plain.write_taxonomy(taxonomy_rows(load_taxonomy()))
+    plain.write_report(rows)
+    fast = _store(tmp_path / "fast.lbdb")
+    fast.write_taxonomy(taxonomy_rows(load_taxonomy()))
+    w = _Writer(fast, IngestSummary(), False, None, 10)
+    assert w.fast
+    w.add(Extracted(str(f), rows))
+    w.flush()
+    assert w.summary.added == [str(f)]
+    assert fast.counts() == plain.counts()
+    plain.close()
+    fast.close()
 
 
 def test_bulk_load_equals_normal_ingest(corpus, reference, tmp_path):
