@@ -249,6 +249,8 @@ def bench_pages(db: Path, out: dict) -> None:
     t = time.perf_counter()
     at.run()
     rows["(entry)"] = {"cold_s": time.perf_counter() - t, "warm_s": float("nan"), "errors": len(at.exception)}
+    if at.exception:
+        say(f"    app.py raised: {str(at.exception[0].value)[:160]}")
     for page in pages:
         try:
             t = time.perf_counter()
@@ -354,7 +356,11 @@ def summary(results: dict) -> None:
         if "sparse" in out:
             say(f"        sparse XᵀX reference {out['sparse']['xtx_ms']:.1f} ms "
                 f"(+ {out['sparse']['scan_ms']:.0f} ms to read X)")
-        pages = {k: v for k, v in out.get("pages", {}).items() if "cold_s" in v and k != "(entry)"}
+        allp = {k: v for k, v in out.get("pages", {}).items() if k != "(entry)"}
+        broken = [k for k, v in allp.items() if "error" in v or v.get("errors")]
+        if broken:
+            say(f"   MISS pages that raised or showed errors (their times do not count): {', '.join(broken)}")
+        pages = {k: v for k, v in allp.items() if k not in broken}
         if pages:
             worst = max(pages, key=lambda k: pages[k]["cold_s"])
             slow = [k for k, v in pages.items() if v["warm_s"] >= TARGETS["page_s"]]
