@@ -46,11 +46,22 @@ STATE_DEFAULTS: dict[str, Any] = {
 }
 
 
+# Widgets on single pages whose choice should survive a visit to another page. Streamlit forgets
+# a widget's value when its page is not shown; re-assigning the key each run keeps it.
+PERSIST = ("measure", "profile_region", "cmp_a", "cmp_b", "co_level", "co_roles", "co_min", "co_measure",
+           "co_indicator", "ex_label", "ex_hops", "ex_cap", "ex_types", "export_scope", "export_types",
+           "cur_report", "cur_kind")
+
+
 def init_state() -> None:
-    """Give every session-state key its first value (only where it is not set yet)."""
+    """Give every session-state key its first value (only where it is not set yet), and keep the
+    values of the page widgets listed in `PERSIST`."""
     for key, value in STATE_DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = list(value) if isinstance(value, list) else value
+    for key in PERSIST:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 # -- the store ---------------------------------------------------------------------------------

@@ -110,7 +110,8 @@ if require_store():
     level = f[0].radio("共现层级 Level", list(LEVELS), format_func=LEVELS.get, key="co_level")
     roles = f[1].multiselect("章节角色 Section roles (空=全部 all)", list(ROLE_LABELS), format_func=ROLE_LABELS.get,
                              key="co_roles")
-    min_support = f[2].number_input("最小支持数 Min support", min_value=1, max_value=1000, value=1, key="co_min")
+    st.session_state.setdefault("co_min", 1)
+    min_support = f[2].number_input("最小支持数 Min support", min_value=1, max_value=1000, key="co_min")
     colour = f[3].selectbox("颜色 Colour", STATS, key="co_colour")
     top = f[4].slider("热图行列数 Heatmap size", 5, 40, 20, key="co_top")
     g = st.columns(2)

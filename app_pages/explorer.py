@@ -59,10 +59,12 @@ if require_store():
         first = {"Measure": "M50", "Jurisdiction": side}.get(label)
         st.session_state[f"ex_centre_{label}"] = first if first in options else options[0]
     centre = c[1].selectbox("节点 Node", options, format_func=lambda i: names.get(i, i), key=f"ex_centre_{label}")
-    hops = c[2].slider("跳数 Hops", 1, 3, 1, key="ex_hops")
-    cap = c[3].number_input("节点上限 Node cap", 10, 500, 80, step=10, key="ex_cap")
-    types = st.multiselect("节点类型 Node types", GRAPH_LABELS, default=DEFAULT_TYPES,
-                           format_func=lambda x: LABEL_NAMES.get(x, x), key="ex_types")
+    for key, first in (("ex_hops", 1), ("ex_cap", 80), ("ex_types", DEFAULT_TYPES)):
+        st.session_state.setdefault(key, first)
+    hops = c[2].slider("跳数 Hops", 1, 3, key="ex_hops")
+    cap = c[3].number_input("节点上限 Node cap", 10, 500, step=10, key="ex_cap")
+    types = st.multiselect("节点类型 Node types", GRAPH_LABELS, format_func=lambda x: LABEL_NAMES.get(x, x),
+                           key="ex_types")
 
     sub = neighbourhood(store_key(), label, centre, int(hops), tuple(sorted(types)), int(cap))
     st.session_state["subgraph"] = dict(sub, title=f"{label}-{centre}-{hops}hops")

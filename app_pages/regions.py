@@ -169,10 +169,12 @@ if require_store():
         profile(code, rollup)
     with tab_c:
         c1, c2 = st.columns(2)
-        default_b = next((c for c in with_reports if c != st.session_state["profile_region"]), options[0])
-        a = c1.selectbox("地区 A", options, format_func=labels.get, key="cmp_a",
-                         index=options.index(st.session_state["profile_region"]))
-        b = c2.selectbox("地区 B", options, format_func=labels.get, key="cmp_b", index=options.index(default_b))
+        if st.session_state.get("cmp_a") not in options:
+            st.session_state["cmp_a"] = st.session_state["profile_region"]
+        if st.session_state.get("cmp_b") not in options:
+            st.session_state["cmp_b"] = next((c for c in with_reports if c != st.session_state["cmp_a"]), options[0])
+        a = c1.selectbox("地区 A", options, format_func=labels.get, key="cmp_a")
+        b = c2.selectbox("地区 B", options, format_func=labels.get, key="cmp_b")
         compare(a, b, rollup)
     with tab_a:
         adoption()

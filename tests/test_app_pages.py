@@ -171,6 +171,21 @@ def test_sidebar_region_filter_narrows_measures(app, shared_db):
     app.selectbox(key="region").set_value("").run()
 
 
+def test_page_choices_survive_a_visit_to_another_page(app):
+    _open(app, "measures")
+    app.selectbox(key="measure").set_value("M82").run()
+    _open(app, "explorer")
+    app.number_input(key="ex_cap").set_value(30).run()
+    _open(app, "overview")
+    _open(app, "measures")
+    assert app.selectbox(key="measure").value == "M82"
+    _open(app, "explorer")
+    assert app.number_input(key="ex_cap").value == 30
+    app.number_input(key="ex_cap").set_value(80).run()
+    _open(app, "measures")
+    app.selectbox(key="measure").set_value("M50").run()
+
+
 # -- co-occurrence ---------------------------------------------------------------------------
 def test_cooccurrence_shows_court_appearance_rate_and_its_evidence(app):
     _open(app, "cooccurrence")
