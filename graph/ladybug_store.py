@@ -34,7 +34,11 @@ class LadybugStore(GraphStore):
         self.row_cap = row_cap
         self._lock = threading.RLock()  # one connection, shared by the app's threads
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create the folder for the database {self.path}: "
+                                 f"{e.strerror or e}") from None
         elif not self.path.exists():
             raise StoreError(f"no database at {self.path}: run `govkg ingest` first")
         try:

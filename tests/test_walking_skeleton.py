@@ -97,3 +97,12 @@ def test_paged_edge_listing_returns_every_edge_once(sample_store):
     total = sample_store.read("MATCH (:Report)-[e:MENTIONS]->(:Measure) RETURN count(e)").rows[0][0]
     assert len(paged) == total
     assert len(set(paged)) == total
+
+
+def test_database_in_an_uncreatable_folder_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    r = CliRunner().invoke(cli, ["ingest", str(REPORTS), "--db", str(blocker / "sub" / "x.lbdb")])
+    assert r.exit_code == 1
+    assert "Traceback" not in r.output
+    assert "cannot create the folder for the database" in r.output
