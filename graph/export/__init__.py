@@ -108,8 +108,12 @@ def export_subgraph(sub: Subgraph, fmt: str, output) -> ExportResult:
                 raise GovkgError(f"{out} is a folder; {fmt} export writes one file: give a file name")
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = out.with_name(out.name + ".part")
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                WRITERS[fmt](sub, fh, count)
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                    WRITERS[fmt](sub, fh, count)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
             tmp.replace(out)
     name = "<bytes>" if is_stream else str(output)
     return ExportResult(fmt, name, count.nodes, count.edges, selection=sub.description)
