@@ -30,17 +30,28 @@ _DEBRIS_LINE = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
-def _fold(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Every BMP character whose NFKC form is one other character (full-width forms, compatibility
+    ideographs, ideographic space …), CJK unified ideographs left as they are. Built once per
+    process (~0.1 s); `str.translate` then folds a report in well under a millisecond."""
+    table = {}
+    for cp in range(0x80, 0x10000):
+        if 0x4E00 <= cp <= 0x9FFF or 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        folded = unicodedata.normalize("NFKC", ch)
+        if len(folded) == 1 and folded != ch:
+            table[cp] = folded
+    return table
 
 
 def normalize(text: str) -> str:
-    """Fold full-width letters, digits and punctuation (，→, ％→%) one character at a time."""
+    """Fold full-width letters, digits and punctuation (，→, ％→%) one character at a time, so the
+    result has exactly the length and offsets of the input."""
     if text.isascii():
         return text
-    return "".join(_fold(c) if not ("\u4e00" <= c <= "\u9fff") else c for c in text)
+    return text.translate(_fold_table())
 
 
 def is_debris(line: str) -> bool:

@@ -89,12 +89,15 @@ def decode_bytes(raw: bytes, path) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+# Control characters (other than line breaks and tabs), lone surrogates and replacement characters.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ud800-\udfff\ufffd]")
+
+
 def _looks_like_text(text: str) -> bool:
     if not text:
         return False
     sample = text[:4000]
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\r\n\t\f") or 0xD800 <= ord(c) <= 0xDFFF
-              or c == "\ufffd")
+    bad = len(_BAD_CHARS.findall(sample))
     return bad / len(sample) < 0.02
 
 
@@ -140,6 +143,9 @@ def read_document(path) -> Document:
                     content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
 def check_report(text: str, path, truncated_html: bool = False) -> None:
     """Raise `InputError` unless the text reads like a rule-of-law report, plan or work points.
 
@@ -149,7 +155,7 @@ def check_report(text: str, path, truncated_html: bool = False) -> None:
     from ingest.clean import mask_debris, normalize
 
     view = mask_debris(normalize(text))
-    cjk = sum(1 for c in view if "\u4e00" <= c <= "\u9fff")
+    cjk = len(_CJK.findall(view))
     if truncated_html and cjk < 20 * MIN_CJK:
         raise InputError(path, f"truncated HTML page (no closing </html>, {cjk} Chinese characters of text); "
                                f"download it again")
