@@ -112,6 +112,17 @@ def status(settings):
     click.echo("edges: " + ", ".join(f"{k} {v}" for k, v in counts["edges"].items()))
 
 
+def parse_params(params) -> dict[str, str]:
+    """`--param key=value` options as a dict; a malformed one is a one-line error."""
+    parsed = {}
+    for p in params:
+        if "=" not in p:
+            raise GovkgError(f"--param {p!r}: write it as key=value")
+        k, v = p.split("=", 1)
+        parsed[k.strip()] = v
+    return parsed
+
+
 def _print_table(table, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(table.records(), ensure_ascii=False, indent=1, default=str))
@@ -149,12 +160,7 @@ def query(name, list_, params, cypher, fmt, settings):
         for q in all_queries():
             click.echo(f"{q.name}\t{q.signature()}\t{q.description}")
         return
-    parsed = {}
-    for p in params:
-        if "=" not in p:
-            raise GovkgError(f"--param {p!r}: write it as key=value")
-        k, v = p.split("=", 1)
-        parsed[k.strip()] = v
+    parsed = parse_params(params)
     if name and not cypher:
         get_query(name)  # an unknown name is refused before any store is opened
     with _open(settings, read_only=True) as store:

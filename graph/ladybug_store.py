@@ -78,13 +78,17 @@ class LadybugStore(GraphStore):
                 raise
             self._conn.execute("COMMIT")
 
+    def _execute_read(self, query: str, params: dict | None):
+        """Run a read on the shared connection (caller holds the lock); errors become one-line QueryErrors."""
+        try:
+            return self._conn.execute(query, params or {})
+        except RuntimeError as e:
+            first = (str(e).strip().splitlines() or ["unknown error"])[0]
+            raise QueryError(f"query failed: {first}") from e
+
     def _read(self, query: str, params: dict | None = None, limit: int | None = None) -> Table:
         with self._lock:
-            try:
-                result = self._conn.execute(query, params or {})
-            except RuntimeError as e:
-                first = (str(e).strip().splitlines() or ["unknown error"])[0]
-                raise QueryError(f"query failed: {first}") from e
+            result = self._execute_read(query, params)
             table = Table(columns=list(result.get_column_names()))
             while result.has_next():
                 if limit is not None and len(table.rows) >= limit:
@@ -99,11 +103,7 @@ class LadybugStore(GraphStore):
         row by row for the big scans behind the analytics)."""
         self._trace(query, params)
         with self._lock:
-            try:
-                result = self._conn.execute(query, params or {})
-            except RuntimeError as e:
-                first = (str(e).strip().splitlines() or ["unknown error"])[0]
-                raise QueryError(f"query failed: {first}") from e
+            result = self._execute_read(query, params)
             try:
                 return result.get_as_arrow()
             finally:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from govkg.cli import _open, store_options
+from govkg.cli import _open, parse_params, store_options
 from govkg.errors import GovkgError
 
 _GRAPH = "graphml, gexf, json (node-link), cytoscape, csv (folder), cypher, neo4j-admin (folder)"
@@ -52,13 +52,7 @@ def export(fmt, output, region, years, measures, indicators, reports, node_types
         raise GovkgError("--param goes with --query or --cypher")
     with _open(settings, read_only=True) as store:
         if table_mode:
-            parsed = {}
-            for p in params:
-                if "=" not in p:
-                    raise GovkgError(f"--param {p!r}: write it as key=value")
-                k, v = p.split("=", 1)
-                parsed[k.strip()] = v
-            table = query_table(store, query=query_name, params=parsed, cypher=cypher)
+            table = query_table(store, query=query_name, params=parse_params(params), cypher=cypher)
             result = export_table(table, fmt, output)
             if getattr(table, "truncated", False):
                 click.echo("(result truncated at the row cap)", err=True)
