@@ -85,7 +85,7 @@ def decode_bytes(raw: bytes, path) -> tuple[str, str]:
 
     best = from_bytes(raw).best()
     if best is None or _plausibility(str(best)) <= 0.05:
-        raise InputError(path, "binary data or an unknown text encoding (not UTF-8, GB18030/GBK or UTF-16)")
+        raise InputError(path, "binary data, or text in a mixed or unknown encoding (not wholly UTF-8, GB18030/GBK or UTF-16)")
     return str(best), best.encoding
 
 

@@ -44,8 +44,10 @@ def ingest(paths, force, jobs, bulk, batch, quiet, verbose, settings):
                          "neo4j-admin` (neo4j-admin database import) or ingest without --bulk")
 
     def on_file(src, status):
-        if verbose or status.startswith("failed"):
-            click.echo(f"  {status:10} {src}", err=status.startswith("failed"))
+        if status.startswith("failed"):
+            click.echo(f"govkg: {src}: {status.partition(': ')[2] or status}", err=True)
+        elif verbose:
+            click.echo(f"  {status:10} {src}")
 
     t0 = time.perf_counter()
     with _open(settings) as store:
