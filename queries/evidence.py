@@ -18,7 +18,7 @@ from govkg.errors import QueryError
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
 from queries.incidence import ROLES, Incidence, get_incidence, parse_level, parse_roles
-from queries.stats import SMALL_SAMPLE, rnd
+from queries.stats import SMALL_SAMPLE, group_positions, rnd
 
 # Anchored on report ids (a primary-key lookup on both stores), for the reports the incidence names.
 MENTIONS_OF = ("UNWIND $reports AS rid MATCH (r:Report {id: rid})-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
@@ -250,7 +250,7 @@ def problems(store: GraphStore, measure: str, region: str, years: str, detail: b
         rows = []
         for source, meas, reps, idx in (("problem", inc.q_meas[q], inc.q_rep[q], np.flatnonzero(q)),
                                          ("problems-section", inc.m_meas[s], inc.m_rep[s], None)):
-            groups = _groups(meas.astype(np.int64))
+            groups = group_positions(meas.astype(np.int64))
             gid = np.zeros(len(meas), dtype=np.int64)
             for n, (_, pos) in enumerate(groups):
                 gid[pos] = n
@@ -270,12 +270,3 @@ def problems(store: GraphStore, measure: str, region: str, years: str, detail: b
     truncated = bool(limit and len(rows) > limit)
     return Table(cols, rows[:limit] if limit else rows, truncated)
 
-
-def _groups(keys: np.ndarray):
-    """(key, positions) for each distinct key."""
-    if not len(keys):
-        return []
-    order = np.argsort(keys, kind="stable")
-    uniq, first = np.unique(keys[order], return_index=True)
-    bounds = list(first[1:]) + [len(order)]
-    return [(int(u), order[a:b]) for u, a, b in zip(uniq, first, bounds)]

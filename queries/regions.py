@@ -15,7 +15,7 @@ from govkg.errors import QueryError
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
 from queries.incidence import ROLES, Incidence, _distinct_pairs, _unique, _unique_inverse, get_incidence, parse_roles
-from queries.stats import SMALL_SAMPLE, rnd, summary
+from queries.stats import SMALL_SAMPLE, group_positions, rnd, summary
 
 GRAINS = ("own", "province", "city", "county")
 PLAN_ROLES = ("plans", "targets")
@@ -93,15 +93,6 @@ def regions(store: GraphStore) -> Table:
     return Table(["adcode", "name", "level", "province", "reports_own", "reports_with_descendants"], rows)
 
 
-def _groups(keys: np.ndarray):
-    """(key, positions) for each distinct key, positions into the given array."""
-    if not len(keys):
-        return []
-    order = np.argsort(keys, kind="stable")
-    uniq, first = np.unique(keys[order], return_index=True)
-    bounds = list(first[1:]) + [len(order)]
-    return [(int(u), order[a:b]) for u, a, b in zip(uniq, first, bounds)]
-
 
 def _summaries(inc: Incidence, keys: np.ndarray, reps: np.ndarray, roles: np.ndarray):
     """Per distinct key: (key, distinct reports, years, roles), all keys at once."""
@@ -147,7 +138,7 @@ def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], di
     sel = np.flatnonzero(mask[inc.o_rep]) if len(inc.o_rep) else np.zeros(0, dtype=np.int64)
     nu, ni = max(1, len(inc.unit_names)), max(1, len(inc.indicator_ids))
     keys = (inc.o_target[sel].astype(np.int64) * ni + inc.o_ind[sel]) * nu + inc.o_unit_code[sel]
-    values = dict(_groups(keys))
+    values = dict(group_positions(keys))
     for key, n, years, rl in _summaries(inc, keys, inc.o_rep[sel], inc.o_role[sel]):
         rest, u = divmod(key, nu)
         t, i = divmod(rest, ni)

@@ -143,3 +143,13 @@ def pval(x):
     if x is None or np.isnan(x):
         return None
     return float(f"{float(x):.4g}")
+
+
+def group_positions(keys: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """(key, positions) for each distinct key, positions into the given array."""
+    if not len(keys):
+        return []
+    order = np.argsort(keys, kind="stable")
+    uniq, first = np.unique(keys[order], return_index=True)
+    bounds = list(first[1:]) + [len(order)]
+    return [(int(u), order[a:b]) for u, a, b in zip(uniq, first, bounds)]
