@@ -68,6 +68,15 @@ def mask_debris(view: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=2)
+def matching_views(text: str) -> tuple[str, str]:
+    """(folded, view) of a document: `normalize(text)` and that with debris blanked. Both have the
+    original's offsets. Cached for the last documents, because reading a file checks the view
+    (is it a report?) and extraction then needs the same one."""
+    folded = normalize(text)
+    return folded, mask_debris(folded)
+
+
 def clean_text(text: str) -> str:
     """Decoded text → the document text kept as original: line endings unified, NULs dropped."""
     return (text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\ufeff", "")

@@ -201,7 +201,7 @@ def find_numbers(view: str, fixed_terms: frozenset[str] = frozenset()) -> list[_
     hits: list[_Hit] = []
     for m in NUMBER.finditer(nv):
         num = m.group("num")
-        ns, ne = m.start("num"), m.end("num")
+        ns = m.start("num")
         unit = m.group("unit") or ""
         before = nv[max(0, ns - 1):ns]
         after = nv[m.end():m.end() + 1]
@@ -216,9 +216,6 @@ def find_numbers(view: str, fixed_terms: frozenset[str] = frozenset()) -> list[_
             value = cn_number(num)
             if value is None or num in ("一", "百", "千", "十") or not unit or not unit.startswith(_CN_COUNTERS):
                 continue
-            if m.group("pre") or m.group("mult"):
-                pass
-            ctx_before = nv[max(0, ns - 6):ns]
             if _RX0.search(nv[max(0, ns - 12):ns]) or before in "周星礼" or _ABSTRACT.match(nv, m.end()):
                 continue
             if any(nv.startswith(t, ns) for t in fixed_terms):

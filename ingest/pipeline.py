@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.agencies import find_agencies
-from ingest.clean import mask_debris, normalize, split_sentences
+from ingest.clean import matching_views, split_sentences
 from ingest.initiatives import find_initiatives
 from ingest.measures import find_measures
 from ingest.metadata import read_metadata
@@ -25,8 +25,7 @@ def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportR
     """Extract every fact from a decoded document; offsets refer to `doc.text`."""
     taxonomy = taxonomy or load_taxonomy()
     text = doc.text
-    normal = normalize(text)
-    view = mask_debris(normal)
+    normal, view = matching_views(text)
     meta = read_metadata(normal)
     title = _original(text, normal, meta.title)
     kind = meta.kind

@@ -152,9 +152,9 @@ def check_report(text: str, path, truncated_html: bool = False) -> None:
     The test is deliberately plain: enough Chinese text, and the vocabulary every such document
     repeats (法治, 依法, 执法, 行政复议 …) at least a few times. A news item about a sports day or
     a login page fails it; any real 法治政府建设 report passes it many times over."""
-    from ingest.clean import mask_debris, normalize
+    from ingest.clean import matching_views
 
-    view = mask_debris(normalize(text))
+    view = matching_views(text)[1]
     cjk = len(_CJK.findall(view))
     if truncated_html and cjk < 20 * MIN_CJK:
         raise InputError(path, f"truncated HTML page (no closing </html>, {cjk} Chinese characters of text); "
