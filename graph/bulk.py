@@ -63,8 +63,7 @@ def node_table(label: str, rows: list[dict]):
     """An Arrow table of node rows, columns in schema order."""
     import pyarrow as pa
 
-    schema = node_schema(label)
-    return pa.Table.from_pydict({f.name: [r.get(f.name) for r in rows] for f in schema}, schema=schema)
+    return pa.Table.from_pylist(rows, schema=node_schema(label))
 
 
 def rel_table(rel: str, rows: list[dict]):
@@ -72,10 +71,8 @@ def rel_table(rel: str, rows: list[dict]):
     import pyarrow as pa
 
     schema = rel_schema(rel)
-    cols: dict[str, list[Any]] = {"from": [r["src"] for r in rows], "to": [r["dst"] for r in rows]}
-    for f in list(schema)[2:]:
-        cols[f.name] = [r.get(f.name) for r in rows]
-    return pa.Table.from_pydict(cols, schema=schema)
+    keyed = pa.schema([pa.field("src", pa.string()), pa.field("dst", pa.string()), *list(schema)[2:]])
+    return pa.Table.from_pylist(rows, schema=keyed).rename_columns(schema.names)
 
 
 def copy_node_statement(label: str, source: str = "$t") -> str:
