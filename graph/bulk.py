@@ -184,15 +184,21 @@ def store_is_empty(store) -> tuple[bool, str]:
 class BulkLoader:
     """Stream report rows into Parquet files, then COPY them into an empty embedded store.
 
-    Memory: owned rows are flushed to Parquet every `flush_rows` rows per table; shared nodes
-    and edges are kept (deduplicated) until the end — a few per report at most.
+    The load goes in rounds of `round_reports` reports: each round's files are copied in one
+    transaction (all or nothing) and then deleted, so memory and scratch space stay bounded
+    however big the corpus, and a failure keeps the rounds already committed. Shared nodes are
+    copied the first time they are seen; a later round that brings different properties for one
+    merges them (last wins, as with the normal ingest), and shared edges are copied once.
 
     Args:
         store: a `LadybugStore` holding nothing but the taxonomy (see `store_is_empty`).
         workdir: where the Parquet files go (a temporary folder next to the database by default).
+        flush_rows: rows buffered per table before they are appended to its Parquet file.
+        round_reports: reports per COPY transaction.
     """
 
-    def __init__(self, store, workdir: Path | str | None = None, flush_rows: int = 50_000):
+    def __init__(self, store, workdir: Path | str | None = None, flush_rows: int = 50_000,
+                 round_reports: int = 20_000):
         if getattr(store, "backend", "") != "embedded":
             raise StoreError("--bulk loads only into the embedded store; for Neo4j use "
                              "`govkg export --format neo4j-admin` and neo4j-admin database import")
@@ -207,16 +213,27 @@ class BulkLoader:
         else:
             self.dir = scratch_dir(store)
         self.flush_rows = flush_rows
+        self.round_reports = max(1, round_reports)
         self.in_store = {r[0] for r in store.read("MATCH (m:Measure) RETURN m.id AS id").rows}
         self.known_measures = set(self.in_store)
         self._buf: dict[tuple, list[dict]] = {}
         self._writers: dict[tuple, Any] = {}
+        self._round = 0
         self._shared_nodes: dict[str, dict[str, dict]] = {label: {} for label in SHARED_NODES}
         self._shared_rels: dict[tuple, dict[tuple, dict]] = {}
-        self.rows = 0
+        # What earlier rounds stored: shared node id -> hash of its properties; shared edge ends.
+        self._stored_nodes: dict[str, dict[str, int]] = {label: {} for label in SHARED_NODES}
+        self._stored_rels: dict[tuple, set[tuple]] = {}
+        self.pending: list[str] = []  # report ids of the round being built
+        self.rows = 0  # rows committed
+        self.rounds = 0  # rounds committed
 
-    def add(self, g: GraphRows) -> None:
-        """Queue one report's rows (the report must not be in the store or in this load already)."""
+    def add(self, g: GraphRows) -> list[str]:
+        """Queue one report's rows (the report must not be in the store or in this load already).
+
+        Returns the ids of the reports committed by this call: empty, or the whole round that
+        this report completed.
+        """
         self.known_measures.update(r["id"] for r in g.nodes.get("Measure", []))
         drop_dangling(g, self.known_measures)
         for label, rows in g.nodes.items():
@@ -237,6 +254,10 @@ class BulkLoader:
                     seen[(r["src"], r["dst"])] = r
             else:
                 self._push(("rel", *key), rows)
+        self.pending.append(g.report_id)
+        if len(self.pending) >= self.round_reports:
+            return self.commit_round()
+        return []
 
     def _push(self, key: tuple, rows: list[dict]) -> None:
         buf = self._buf.setdefault(key, [])
@@ -258,35 +279,87 @@ class BulkLoader:
         if w is None:
             w = self._writers[key] = pq.ParquetWriter(str(self._path(key)), table.schema)
         w.write_table(table)
-        self.rows += len(rows)
         self._buf[key] = []
 
     def _path(self, key: tuple) -> Path:
-        return self.dir / ("_".join(key) + ".parquet")
+        return self.dir / (f"r{self._round}_" + "_".join(key) + ".parquet")
 
-    def finish(self) -> int:
-        """Copy everything in (one transaction) and remove the files. Returns the rows copied."""
+    def _shared_rows(self) -> GraphRows:
+        """Queue this round's new shared nodes and edges for copying; return the changed ones to merge."""
+        changed = GraphRows()
+        for label, rows in self._shared_nodes.items():
+            stored = self._stored_nodes[label]
+            new = []
+            for nid, r in rows.items():
+                h = hash(repr(tuple(r.values())))
+                old = stored.get(nid)
+                if old is None:
+                    new.append(r)
+                elif old != h:
+                    changed.nodes[label].append(r)
+                stored[nid] = h
+            if new:
+                self._push(("node", label), new)
+            rows.clear()
+        for key, rows in self._shared_rels.items():
+            stored = self._stored_rels.setdefault(key, set())
+            new = [r for ends, r in rows.items() if ends not in stored]
+            stored.update(rows)
+            if new:
+                self._push(("rel", *key), new)
+            rows.clear()
+        return changed
+
+    def commit_round(self) -> list[str]:
+        """Copy the queued reports in (one transaction) and remove their files.
+
+        Returns the report ids committed. On failure nothing of this round is stored (the
+        rounds before it are) and the error says how to go on.
+        """
+        if not self.pending:
+            return []
+        changed = self._shared_rows()
+        for key in list(self._buf):
+            self._flush(key)
+        for w in self._writers.values():
+            w.close()
+        stmts = []
+        for label in NODES:
+            if ("node", label) in self._writers:
+                stmts.append((copy_node_statement(label, f"'{self._path(('node', label))}'"), {}))
+        stmts += self.store.write_statements(changed) if changed.nodes else []
+        for rel in RELS:
+            for key in self._writers:
+                if key[0] == "rel" and key[1] == rel:
+                    stmts.append((copy_rel_statement(rel, key[2], key[3], f"'{self._path(key)}'"), {}))
+        rows = sum(w_rows for w_rows in self._row_counts())
         try:
-            for label, rows in self._shared_nodes.items():
-                if rows:
-                    self._push(("node", label), list(rows.values()))
-            for key, rows in self._shared_rels.items():
-                if rows:
-                    self._push(("rel", *key), list(rows.values()))
-            for key in list(self._buf):
-                self._flush(key)
-            for w in self._writers.values():
-                w.close()
-            stmts = []
-            for label in NODES:
-                if ("node", label) in self._writers:
-                    stmts.append((copy_node_statement(label, f"'{self._path(('node', label))}'"), {}))
-            for rel in RELS:
-                for key in self._writers:
-                    if key[0] == "rel" and key[1] == rel:
-                        stmts.append((copy_rel_statement(rel, key[2], key[3], f"'{self._path(key)}'"), {}))
             self.store._execute_tx(stmts)
-            return self.rows
+        except StoreError as e:
+            done = f"; the {self.rounds} rounds before it are stored" if self.rounds else ""
+            raise StoreError(f"bulk load round {self.rounds + 1} ({len(self.pending)} reports) failed and was "
+                             f"rolled back{done}: {e}. Run `govkg ingest` on the same files without --bulk "
+                             "to add the rest (reports already stored are skipped)") from e
+        finally:
+            for path in self.dir.glob(f"r{self._round}_*.parquet"):
+                path.unlink(missing_ok=True)
+            self._writers.clear()
+            self._round += 1
+        self.rows += rows
+        self.rounds += 1
+        done, self.pending = self.pending, []
+        return done
+
+    def _row_counts(self):
+        import pyarrow.parquet as pq
+
+        for key in self._writers:
+            yield pq.ParquetFile(str(self._path(key))).metadata.num_rows
+
+    def finish(self) -> list[str]:
+        """Copy the last round in and remove the scratch folder. Returns the report ids committed."""
+        try:
+            return self.commit_round()
         finally:
             self.discard()
 

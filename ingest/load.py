@@ -263,43 +263,51 @@ class _Writer:
 
 
 class _BulkWriter(_Writer):
-    """Feeds a `graph.bulk.BulkLoader`; the store is empty, so every report is new."""
+    """Feeds a `graph.bulk.BulkLoader`; the store is empty, so every report is new.
 
-    def __init__(self, store, summary, on_file, workdir=None):
+    Reports count as added when the round that holds them is committed.
+    """
+
+    def __init__(self, store, summary, on_file, workdir=None, round_reports: int = 20_000):
         from graph.bulk import BulkLoader
 
         super().__init__(store, summary, False, on_file, batch=1)
-        self.loader = BulkLoader(store, workdir)
+        self.loader = BulkLoader(store, workdir, round_reports=round_reports)
         self.seen: set[str] = set()
-        self.queued: list[Extracted] = []
+        self.queued: dict[str, Extracted] = {}
 
     def add(self, x: Extracted) -> None:
         self.summary.bytes += x.size
         if x.rows is None:
             self.fail(x)
             return
-        if x.rows.report_id in self.seen:
-            self.fail(Extracted(x.src, problem=f"another file named {x.rows.report_id} is in this --bulk load; "
+        rid = x.rows.report_id
+        if rid in self.seen:
+            self.fail(Extracted(x.src, problem=f"another file named {rid} is in this --bulk load; "
                                                "ingest this one again without --bulk"))
             return
-        self.seen.add(x.rows.report_id)
-        self.loader.add(x.rows)
-        self.summary.facts += x.rows.fact_count()
-        self.summary.added.append(x.src)
+        self.seen.add(rid)
+        self.queued[rid] = Extracted(x.src, size=x.rows.fact_count())  # keep the count, not the rows
+        self._committed(self.loader.add(x.rows))
+
+    def _committed(self, ids: list[str]) -> None:
+        for rid in ids:
+            x = self.queued.pop(rid)
+            self.summary.added.append(x.src)
+            self.summary.facts += x.size
+            self._done(x.src, "added")
 
     def flush(self) -> None:
         pass
 
     def finish(self) -> None:
-        self.loader.finish()
-        for src in self.summary.added:
-            self._done(src, "added")
+        self._committed(self.loader.finish())
 
 
 def ingest_paths(store: GraphStore, paths, *, force: bool = False,
                  on_file: Callable[[str, str], None] | None = None, jobs: int = 1, bulk: bool = False,
                  progress: bool = False, batch: int = BATCH_REPORTS, chunksize: int = CHUNK,
-                 inflight: int = 256) -> IngestSummary:
+                 inflight: int = 256, bulk_round: int = 20_000) -> IngestSummary:
     """Extract every report file under `paths` and write it to `store`.
 
     A bad file is recorded (in the summary and as an IngestFailure node) and the run goes on;
@@ -311,13 +319,14 @@ def ingest_paths(store: GraphStore, paths, *, force: bool = False,
         bulk: fill an EMPTY embedded store through Parquet files and COPY (refused otherwise).
         progress: show a progress bar on stderr (only when stderr is a terminal).
         batch: new reports per write transaction.
+        bulk_round: with `bulk`, reports per COPY transaction.
     """
     taxonomy = load_taxonomy()
     store.write_taxonomy(taxonomy_rows(taxonomy))
     files = iter_report_files(paths)
     summary = IngestSummary()
     if bulk:
-        writer: _Writer = _BulkWriter(store, summary, on_file)
+        writer: _Writer = _BulkWriter(store, summary, on_file, round_reports=bulk_round)
     else:
         writer = _Writer(store, summary, force, on_file, batch)
     bar = _progress(len(files)) if progress else None

@@ -153,6 +153,55 @@ def test_bulk_load_equals_normal_ingest(corpus, reference, tmp_path):
     store.close()
 
 
+def _content(store) -> dict:
+    """Every node and edge with its properties, minus the ingest time stamps."""
+    from tests.test_store_contract import dump
+
+    return {k: [tuple(p for p in item if p[0] not in ("ingested_at", "at")) for item in v]
+            for k, v in dump(store).items()}
+
+
+def test_bulk_in_rounds_equals_one_round(corpus, reference, tmp_path):
+    one = _store(tmp_path / "one.lbdb")
+    whole = ingest_paths(one, [corpus], bulk=True)
+    rounds = _store(tmp_path / "rounds.lbdb")
+    seen = []
+    summary = ingest_paths(rounds, [corpus], jobs=2, bulk=True, bulk_round=5,
+                           on_file=lambda src, status: seen.append(status))
+    assert len(summary.added) == 24 and summary.facts == whole.facts
+    assert seen.count("added") == 24
+    # Shared nodes (jurisdictions, agencies, indicators …) seen in several rounds are stored once,
+    # with the properties of the last report that carried them, exactly as in one round.
+    assert _content(rounds) == _content(one)
+    assert not list(tmp_path.glob(".govkg-bulk-*"))
+    one.close()
+    rounds.close()
+
+
+def test_a_failed_bulk_round_keeps_the_rounds_before_it(corpus, reference, tmp_path, monkeypatch):
+    store = _store(tmp_path / "kg.lbdb")
+    real = store._execute_tx
+    calls = []
+
+    def third_round_fails(statements):
+        if any(q.startswith("COPY Report") for q, _ in statements):
+            calls.append(1)
+            if len(calls) == 3:
+                raise StoreError("disk full (injected)")
+        return real(statements)
+
+    monkeypatch.setattr(store, "_execute_tx", third_round_fails)
+    with pytest.raises(StoreError, match=r"round 3 \(5 reports\).*2 rounds before it are stored.*without --bulk"):
+        ingest_paths(store, [corpus], bulk=True, bulk_round=5)
+    monkeypatch.undo()
+    assert store.counts()["nodes"]["Report"] == 10
+    assert not list(tmp_path.glob(".govkg-bulk-*"))
+    again = ingest_paths(store, [corpus])  # the rest, the normal way
+    assert len(again.added) == 14 and len(again.unchanged) == 10
+    assert _without_failures(store.counts()) == _without_failures(reference)
+    store.close()
+
+
 def test_bulk_refuses_a_store_that_holds_reports(corpus, tmp_path):
     store = _store(tmp_path / "kg.lbdb")
     ingest_paths(store, [next(iter(sorted(corpus.glob("synth_*.txt"))))])
