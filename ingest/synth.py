@@ -467,7 +467,8 @@ def make_report(index: int, seed: int = 0, taxonomy: Taxonomy | None = None) -> 
 def write_corpus(out_dir, reports: int, seed: int = 0, start: int = 0, on_report=None) -> Path:
     """Write reports `start` … `start + reports - 1` into `out_dir`, plus the truth file.
 
-    Returns the folder. Existing synthetic files of the same names are overwritten.
+    Returns the folder. Existing synthetic files of the same names are overwritten; the truth
+    file is started afresh for `start` 0 and extended otherwise.
     """
     out = Path(out_dir)
     try:
@@ -475,7 +476,7 @@ def write_corpus(out_dir, reports: int, seed: int = 0, start: int = 0, on_report
     except OSError as e:
         raise GovkgError(f"cannot create {out}: {e.strerror or e}") from None
     taxonomy = load_taxonomy()
-    with (out / TRUTH_FILE).open("w", encoding="utf-8") as truth:
+    with (out / TRUTH_FILE).open("a" if start else "w", encoding="utf-8") as truth:
         for i in range(start, start + reports):
             r = make_report(i, seed, taxonomy)
             (out / r.name).write_bytes(r.text.encode(r.encoding))

@@ -29,6 +29,17 @@ def test_same_seed_same_bytes_and_independent_of_corpus_size(tmp_path):
     assert make_report(4, seed=3).text != make_report(5, seed=3).text
 
 
+def test_extending_a_corpus_gives_the_bigger_corpus(tmp_path):
+    whole, grown = tmp_path / "whole", tmp_path / "grown"
+    write_corpus(whole, 6, seed=3)
+    write_corpus(grown, 4, seed=3)
+    write_corpus(grown, 2, seed=3, start=4)
+    assert sorted(p.name for p in grown.iterdir()) == sorted(p.name for p in whole.iterdir())
+    for f in whole.glob("*.txt"):
+        assert f.read_bytes() == (grown / f.name).read_bytes()
+    assert read_truth(grown) == read_truth(whole)  # the truth file grows with the corpus
+
+
 def test_real_regions_from_cpca():
     rs = regions()
     by_code = {r.adcode: r for r in rs}
