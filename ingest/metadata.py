@@ -259,14 +259,23 @@ def find_doc_number(view: str) -> str | None:
 # --- jurisdiction -----------------------------------------------------------------------------
 
 def _cpca_rows(texts: list[str]) -> list[dict]:
-    """cpca's reading of each text: province, city, county, adcode and the rest of the text."""
+    """cpca's reading of each text: province, city, county, adcode and the rest of the text.
+
+    Reads each text with cpca's own per-address matcher (what `cpca.transform` runs for each row)
+    rather than through `transform`, which builds a pandas DataFrame for every call: that costs
+    ~3 ms a call, more than all the matching. Falls back to `transform` if cpca lacks the function."""
     import cpca
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        df = cpca.transform(texts)
+    one = getattr(cpca, "_get_one_addr", None)
+    if one is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df = cpca.transform(texts)
+        raw = [{col: row.get(col) for col in ("省", "市", "区", "adcode", "地址")} for _, row in df.iterrows()]
+    else:
+        raw = [one(t, False, {}) for t in texts]
     out = []
-    for _, row in df.iterrows():
+    for row in raw:
         r = {}
         for key, col in (("province", "省"), ("city", "市"), ("county", "区"), ("adcode", "adcode"), ("rest", "地址")):
             v = row.get(col)
