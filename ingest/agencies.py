@@ -32,6 +32,7 @@ TASK_WINDOW = 1500  # a task is at most this long; beyond it the unit list has l
 
 # Bodies of the report's own region, named by level: 区委, 县政府, 市司法局, 自治区人大常委会 …
 _LEVEL = r"(?:自治区|省|市|区|县|州|旗|盟|镇|乡)"
+_LEVEL_CHARS = "自省市区县州旗盟镇乡"  # the characters a level word starts with
 _INSTITUTIONS = ["党委", "委", "委员会", "委常委会", "人民政府", "政府", "政府办公室", "政府办公厅", "人大常委会", "人大",
                  "政协", "纪委监委", "纪委", "人民法院", "法院", "人民检察院", "检察院", "委党校", "党校", "委组织部",
                  "委宣传部", "委统战部", "委政法委", "委编办", "委依法治[区县市省州旗]办", "依法治[区县市省州旗]办",
@@ -83,21 +84,30 @@ def find_agencies(view: str, text: str, sentences: list[Sentence], measures: lis
         for name, start, end in split_units(m.group(2), m.start(2)):
             add(name, role, start, end, near)
 
-    # 2. Actors named elsewhere; "由X牵头" makes X a lead for the measures of its sentence.
+    # 2. Actors named elsewhere; "由X牵头" makes X a lead for the measures of its sentence. An actor
+    # inside a unit list is that list's unit (actors do not overlap one another, so only the lists count).
+    in_list = bytearray(len(view) + 1)
+    for lk in links.values():
+        if lk.where and lk.where.end > lk.where.start:
+            in_list[lk.where.start:lk.where.end] = b"\x01" * (lk.where.end - lk.where.start)
+    named = {k[0] for k in links}
     for name, start, end in find_actors(view, jurisdiction):
-        if any(lk.where and lk.where.start <= start < lk.where.end for lk in links.values()):
+        if in_list[start]:
             continue
-        after = view[end:end + 6]
-        if re.match(r"\s*(?:牵头|负责牵头|为牵头单位)", after):
+        if _LEADS.match(view, end, end + 6):
             si = max(0, bisect.bisect_right(sent_starts, start) - 1)
             sent = sentences[si] if sentences else Sentence(0, start, end)
             mids = []
-            for s0, mid in mention_starts:
-                if sent.start <= s0 < sent.end and mid not in mids:
+            for s0, mid in mention_starts[bisect.bisect_left(mention_starts, (sent.start, "")):]:
+                if s0 >= sent.end:
+                    break
+                if mid not in mids:
                     mids.append(mid)
             add(name, "lead", start, end, mids)
-        elif not any(k[0] == name for k in links):
+            named.add(name)
+        elif name not in named:
             add(name, "actor", start, end, [])
+            named.add(name)
     return list(links.values())
 
 
@@ -162,14 +172,27 @@ def _region_prefixes(jurisdiction: Jurisdiction | None) -> list[str]:
 
 _MINISTRIES = ("司法|公安|商务|财政|民政|教育|生态环境|自然资源|住房和城乡建设|交通运输|水利|农业农村|文化和旅游|应急管理|"
                "国家安全|外交|国防|科学技术|工业和信息化|人力资源和社会保障|退役军人事务|审计")
-_NATIONAL = re.compile(rf"国务院(?:办公厅)?|(?:{_MINISTRIES})部|(?:全国|中央)[\u4e00-\u9fff]{{1,6}}?办|"
-                       rf"国家[\u4e00-\u9fff]{{1,8}}?(?:局|委员会)|(?:司法)?[局厅]党[委组]")
+# The lookahead (every character a national body can start with) lets the scan skip other places fast.
+_NATIONAL_FIRST = "".join(sorted({w[0] for w in _MINISTRIES.split("|")} | set("国全中司局厅")))
+_NATIONAL = re.compile(rf"(?=[{_NATIONAL_FIRST}])(?:国务院(?:办公厅)?|(?:{_MINISTRIES})部|(?:全国|中央)[\u4e00-\u9fff]{{1,6}}?办|"
+                       rf"国家[\u4e00-\u9fff]{{1,8}}?(?:局|委员会)|(?:司法)?[局厅]党[委组])")
 _AFTER_REGION = re.compile(rf"(?:{_INSTITUTION}|仲裁委员会|{_DEPARTMENT})")
+# A body named by its level (区委, 县司法局, 中共市委); bodies named by the report's own region are
+# found by `_own_region_actors`, so that no pattern is compiled per document.
+_ORGAN = re.compile(rf"(?:{_INSTITUTION}|{_DEPARTMENT})")
+_LEVEL_ACTOR = re.compile(rf"(?=[中{_LEVEL_CHARS}])(?:中共{_LEVEL}?|{_LEVEL})(?:{_INSTITUTION}|{_DEPARTMENT})")
+_LEVEL_START = re.compile(rf"^{_LEVEL}")
+_LEADS = re.compile(r"\s*(?:牵头|负责牵头|为牵头单位)")
 
 
 @lru_cache(maxsize=1)
 def _region_automaton():
-    """Every region name cpca knows (and a city's name without 市), for bodies of other regions (锦江区司法局)."""
+    """Every region name cpca knows (and a city's name without 市), for bodies of other regions (锦江区司法局).
+
+    Keys are the names' UTF-16 code units written as two Latin-1 characters each (see
+    `_region_hits`): pyahocorasick looks a character up among a node's children one by one, and
+    the ~900 first characters of region names made every step at the root slow; two bytes a
+    character leave at most 256 children to any node."""
     import ahocorasick
     import cpca
 
@@ -179,44 +202,112 @@ def _region_automaton():
         if a.rank == 1 and a.name.endswith("市") and len(a.name) >= 3:
             names.add(a.name[:-1])
         for n in names:
-            if len(n) >= 2:
-                auto.add_word(n, n)
+            if len(n) >= 2 and n.isprintable() and all(c <= "\uffff" for c in n):
+                auto.add_word(_as_bytes(n), n)
     auto.make_automaton()
     return auto
+
+
+def _as_bytes(s: str) -> str:
+    return s.encode("utf-16-be").decode("latin-1")
+
+
+def _region_hits(view: str) -> list[tuple[int, str]]:
+    """(end offset, name) of every region name in the view, by end; the longest first at one end."""
+    if view and max(view) > "\uffff":  # a character beyond the BMP takes two code units: map offsets back
+        units = [0]
+        for c in view:
+            units.append(units[-1] + (2 if c > "\uffff" else 1))
+        at = {u: i for i, u in enumerate(units)}
+        hits = []
+        for e, name in _region_automaton().iter(_as_bytes(view)):
+            first = e + 1 - 2 * len(name)
+            if first % 2 == 0 and first // 2 in at and (e + 1) // 2 in at:
+                hits.append((at[(e + 1) // 2] - 1, name))
+        return hits
+    return [((e - 1) // 2, name) for e, name in _region_automaton().iter(_as_bytes(view)) if e % 2]
+
+
+def _own_region_actors(view: str, regions: list[str]) -> list[tuple[int, int]]:
+    """Spans where a name of the report's own region (longest first) is followed by an organ, by start."""
+    starts = set()
+    for r in regions:
+        i = view.find(r)
+        while i >= 0:
+            starts.add(i)
+            i = view.find(r, i + 1)
+    out = []
+    for p in sorted(starts):
+        for r in regions:
+            if view.startswith(r, p):
+                m = _ORGAN.match(view, p + len(r))
+                if m:
+                    out.append((p, m.end()))
+                    break
+    return out
+
+
+def _level_and_region_matches(view: str, regions: list[str]):
+    """The matches of one pattern `(?:region names|中共LEVEL?|LEVEL)(?:institution|department)`, left
+    to right and not overlapping, as a regex would find them; at one place a region name comes first."""
+    own = _own_region_actors(view, regions) if regions else []
+    k = 0
+    pos = 0
+    n = len(view)
+    while pos <= n:
+        m = _LEVEL_ACTOR.search(view, pos)
+        while k < len(own) and own[k][0] < pos:
+            k += 1
+        if k < len(own) and (m is None or own[k][0] <= m.start()):
+            start, end = own[k]
+        elif m is not None:
+            start, end = m.span()
+        else:
+            return
+        yield start, end
+        pos = end
 
 
 def find_actors(view: str, jurisdiction: Jurisdiction | None = None) -> list[tuple[str, int, int]]:
     """Bodies named by their level (区委, 县政府, 区司法局), by a region (蕉城区人民法院, 锦江区司法局), or
     national ones (国务院, 司法部, 全国扫黑办), each with its span."""
-    regions = "|".join(map(re.escape, _region_prefixes(jurisdiction)))
-    prefix = rf"(?:{regions}|中共{_LEVEL}?|{_LEVEL})" if regions else rf"(?:中共{_LEVEL}?|{_LEVEL})"
-    pat = re.compile(rf"{prefix}(?:{_INSTITUTION}|{_DEPARTMENT})")
+    regions = _region_prefixes(jurisdiction)
     found: dict[int, tuple[str, int, int]] = {}
-    for m in pat.finditer(view):
-        start, name = m.start(), m.group()
+    inner = bytearray(len(view) + 1)  # 1 where a found body covers the place, its first character excepted
+
+    def keep(name: str, start: int, end: int) -> None:
+        found[start] = (name, start, end)
+        if end - start > 1:
+            inner[start + 1:end] = b"\x01" * (end - start - 1)
+
+    for start, end in _level_and_region_matches(view, regions):
+        name = view[start:end]
         prev = view[start - 1] if start else " "
-        if prev in _NOT_BEFORE and not (regions and re.match(regions, name)):
+        own = next((r for r in regions if name.startswith(r)), None)
+        if prev in _NOT_BEFORE and own is None:
             continue
-        core = re.sub(rf"^(?:{regions}|中共)?" if regions else r"^(?:中共)?", "", name)
-        core = re.sub(rf"^{_LEVEL}", "", core)
+        core = name[len(own):] if own else name[2:] if name.startswith("中共") else name
+        core = _LEVEL_START.sub("", core)
         if _BAD_CORE.search(core) or len(name) > 16:
             continue
-        found[start] = (name, start, m.end())
+        keep(name, start, end)
     # Bodies of any region, found through the region name (longest name ending at each place).
-    for end, region in _region_automaton().iter(view):
+    for end, region in _region_hits(view):
         start = end - len(region) + 1
+        if start in found or inner[start]:
+            continue
         m = _AFTER_REGION.match(view, end + 1)
-        if not m or start in found or any(s < start < e for _, s, e in found.values()):
+        if not m:
             continue
         prev = view[start - 1] if start else " "
         if len(region) <= 2 and "\u4e00" <= prev <= "\u9fff":
             continue  # a two-character name inside a word (治理县政府 is not 理县)
         if _BAD_CORE.search(m.group()) or len(m.group()) + len(region) > 16:
             continue
-        found[start] = (view[start:m.end()], start, m.end())
+        keep(view[start:m.end()], start, m.end())
     for m in _NATIONAL.finditer(view):
-        if not any(s <= m.start() < e for _, s, e in found.values()) and not _BAD_CORE.search(m.group()):
-            found[m.start()] = (m.group(), m.start(), m.end())
+        if not (m.start() in found or inner[m.start()]) and not _BAD_CORE.search(m.group()):
+            keep(m.group(), m.start(), m.end())
     # Where two readings overlap, keep the longer.
     out: list[tuple[str, int, int]] = []
     for name, start, end in sorted(found.values(), key=lambda f: (f[1], -(f[2] - f[1]))):
