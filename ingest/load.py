@@ -112,6 +112,7 @@ def extract_many(files: Iterable, jobs: int = 1, chunksize: int = CHUNK, infligh
             yield extract_rows(f)
         return
     load_taxonomy()  # loaded once here, inherited by forked workers
+    extract_rows(files[0])  # and the automata, regexes and cpca tables the first extraction builds
     inflight = max(inflight, 2 * jobs * chunksize)
     slots = threading.Semaphore(inflight)
     stop = threading.Event()
