@@ -1,9 +1,12 @@
-"""The scale benchmark: synthetic corpora of 1,000 and 10,000 reports, end to end.
+"""The scale benchmark: synthetic corpora of 1,000 and 10,000 (or 100,000) reports, end to end.
 
 For each size it prints extraction speed (one core, all cores), load speed (batched ingest
-and --bulk), end-to-end wall time, peak RSS, p50/p95 of every catalog query, the render time
-of every app page, and two reference timings on the same data: jieba segmentation of the
-same text and a scipy sparse XᵀX over the same report × measure incidence.
+and --bulk), end-to-end wall time, peak RSS of each phase, p50/p95 of every catalog query with
+default parameters and with typical filters, the render time of every app page, and two
+reference timings on the same data: jieba segmentation of the same text and a scipy sparse
+XᵀX over the same report × measure incidence. With `--stores embedded,bolt` the load and the
+queries are also measured on a Bolt store (ArcadeDB started here, or Neo4j at GOVKG_NEO4J_URI).
+Each phase runs in its own forked process, so its peak RSS is its own.
 
 The machine is usually shared; besides wall times it prints CPU seconds per report, which
 do not depend on what else runs, and the rate they imply on idle cores.
@@ -11,6 +14,8 @@ do not depend on what else runs, and the rate they imply on idle cores.
 Usage:
     .venv/bin/python bench/bench.py                      # 1,000 and 10,000 reports
     .venv/bin/python bench/bench.py --sizes 1000 --modes bulk --no-pages
+    .venv/bin/python bench/bench.py --sizes 1000,10000 --stores embedded,bolt
+    .venv/bin/python bench/bench.py --sizes 100000 --modes bulk --workdir /data/bench --keep   # then --reuse
 """
 from __future__ import annotations
 
@@ -140,14 +145,50 @@ def bench_extraction(files: list[Path], jobs: int, out: dict) -> None:
 
 
 # -- loading --------------------------------------------------------------------------------------
-def bench_ingest(files: list[Path], db: Path, jobs: int, bulk: bool, out: dict) -> None:
-    """Ingest `files` into a new store at `db` (run through `in_child`, which adds CPU and RSS)."""
+def open_spec(db, read_only: bool = False):
+    """A store from a spec: a path (embedded LadybugDB) or a dict with a Bolt server's uri and credentials."""
+    if isinstance(db, dict):
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(db["uri"], db["user"], db["password"], db["database"])
     from graph.ladybug_store import LadybugStore
+
+    return LadybugStore(db, read_only=read_only)
+
+
+def bolt_spec(workdir: Path, server):
+    """The Bolt store for the benchmark: Neo4j at GOVKG_NEO4J_URI (CLEARED first) or ArcadeDB started here,
+    its database dropped and created afresh. Returns (spec, server)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_load import recreate
+
+    if os.environ.get("GOVKG_NEO4J_URI"):
+        from govkg.config import Settings
+
+        st = Settings.from_env()
+        spec = {"uri": st.neo4j_uri, "user": st.neo4j_user, "password": st.neo4j_password,
+                "database": st.neo4j_database}
+        store = open_spec(spec)
+        store.clear()
+        store.close()
+        return spec, server
+    if server is None:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from arcadedb_server import launch
+
+        server = launch(workdir / "arcadedb")
+    recreate(server)
+    return {"uri": server.uri, "user": server.info["user"], "password": server.info["password"],
+            "database": server.info["database"]}, server
+
+
+def bench_ingest(files: list[Path], db, jobs: int, bulk: bool, out: dict) -> None:
+    """Ingest `files` into a new store (run through `in_child`, which adds CPU and RSS)."""
     from ingest.load import ingest_paths
 
-    if db.exists():
+    if isinstance(db, Path) and db.exists():
         shutil.rmtree(db) if db.is_dir() else db.unlink()
-    store = LadybugStore(db)
+    store = open_spec(db)
     store.ensure_schema()
     t = time.perf_counter()
     summary = ingest_paths(store, files, jobs=jobs, bulk=bulk)
@@ -215,12 +256,11 @@ def _time_query(store, name: str, params: dict, runs: int) -> dict:
     return {"first_ms": times[0], "p50_ms": pct(warm, 0.5), "p95_ms": pct(warm, 0.95), "rows": n}
 
 
-def bench_queries(db: Path, runs: int, out: dict) -> None:
+def bench_queries(db, runs: int, out: dict) -> None:
     """Every catalog query with default parameters and with typical filters; then the sparse reference."""
-    from graph.ladybug_store import LadybugStore
     from queries.catalog import all_queries
 
-    store = LadybugStore(db, read_only=True)
+    store = open_spec(db, read_only=True)
     try:
         try:
             from queries.incidence import invalidate
@@ -350,50 +390,62 @@ def run(args) -> dict:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="govkg-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    stores = [m.strip() for m in args.stores.split(",") if m.strip()]
     results: dict = {"jobs": jobs, "cpus": os.cpu_count(), "load_before": os.getloadavg(), "sizes": {}}
-    say(f"govkg scale benchmark: sizes {args.sizes}, {jobs} processes on {os.cpu_count()} CPUs, "
+    say(f"govkg scale benchmark: sizes {args.sizes}, stores {stores}, {jobs} processes on {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f}, workdir {workdir}")
     t_all = time.perf_counter()
-    for n in args.sizes:
-        say(f"\n=== {n:,} synthetic reports ===")
-        out: dict = {"rss": {}}
-        results["sizes"][n] = out
-        files = corpus(workdir, n, args.seed)
-        out["mb"] = sum(f.stat().st_size for f in files) / 1e6
-        say(f"  corpus: {out['mb']:.1f} MB ({out['mb'] * 1e3 / n:.1f} KB per report)")
-        if not args.no_extract:
-            ex = in_child(bench_extraction, files, jobs)
-            out["rss"]["extraction"] = ex.pop("rss_mb")
-            ex.pop("cpu_s")
-            out.update(ex)
-        query_db = None
-        for mode in modes:
-            db = workdir / f"kg-{n}-{mode}.lbdb"
-            if args.reuse and db.exists():
-                say(f"  ingest {mode}: reusing {db}")
-            else:
-                out[f"ingest_{mode}"] = res = ingest_figures(in_child(bench_ingest, files, db, jobs, mode == "bulk"), jobs)
-                out["rss"][f"ingest {mode}"] = res["rss_mb"]
-            query_db = query_db or db
-        if query_db and not args.no_queries:
-            say(f"  catalog queries (default parameters, then typical filters; first run, then p50/p95 of {args.runs}):")
-            q = in_child(bench_queries, query_db, args.runs)
-            out["rss"]["queries"] = q.pop("rss_mb")
-            q.pop("cpu_s")
-            out.update(q)
-        if query_db and not args.no_pages:
-            say("  app pages (streamlit AppTest; first render, then again with warm caches):")
-            pg = in_child(bench_pages, query_db)
-            out["rss"]["app pages"] = pg.pop("rss_mb")
-            pg.pop("cpu_s")
-            out.update(pg)
-        say("  peak RSS (largest process of each phase): " +
-            ", ".join(f"{k} {v:.0f} MB" for k, v in out["rss"].items()))
-        if not args.keep:
-            for mode in modes:
-                db = workdir / f"kg-{n}-{mode}.lbdb"
-                if db.exists():
-                    shutil.rmtree(db) if db.is_dir() else db.unlink()
+    server = None
+    try:
+        for n in args.sizes:
+            say(f"\n=== {n:,} synthetic reports ===")
+            out: dict = {"rss": {}, "stores": {}}
+            results["sizes"][n] = out
+            files = corpus(workdir, n, args.seed)
+            out["mb"] = sum(f.stat().st_size for f in files) / 1e6
+            say(f"  corpus: {out['mb']:.1f} MB ({out['mb'] * 1e3 / n:.1f} KB per report)")
+            if not args.no_extract:
+                ex = in_child(bench_extraction, files, jobs)
+                out["rss"]["extraction"] = ex.pop("rss_mb")
+                ex.pop("cpu_s")
+                out.update(ex)
+            for kind in stores:
+                res = out["stores"][kind] = {}
+                if kind == "embedded":
+                    dbs = {mode: workdir / f"kg-{n}-{mode}.lbdb" for mode in modes}
+                else:
+                    spec, server = bolt_spec(workdir, server)
+                    dbs = {"normal": spec}  # Bolt stores are written through transactions only
+                    say(f"  Bolt store at {spec['uri']}")
+                for mode, db in dbs.items():
+                    if args.reuse and isinstance(db, Path) and db.exists():
+                        say(f"  ingest {mode}: reusing {db}")
+                        continue
+                    r = res[f"ingest_{mode}"] = ingest_figures(in_child(bench_ingest, files, db, jobs, mode == "bulk"), jobs)
+                    out["rss"][f"{kind} ingest {mode}"] = r["rss_mb"]
+                query_db = next(iter(dbs.values()), None)
+                if query_db is not None and not args.no_queries:
+                    say(f"  catalog queries on {kind} (default parameters, then typical filters; "
+                        f"first run, then p50/p95 of {args.runs}):")
+                    q = in_child(bench_queries, query_db, args.runs)
+                    out["rss"][f"{kind} queries"] = q.pop("rss_mb")
+                    q.pop("cpu_s")
+                    res.update(q)
+                if query_db is not None and kind == "embedded" and not args.no_pages:
+                    say("  app pages (streamlit AppTest; first render, then again with warm caches):")
+                    pg = in_child(bench_pages, query_db)
+                    out["rss"]["app pages"] = pg.pop("rss_mb")
+                    pg.pop("cpu_s")
+                    res.update(pg)
+                if kind == "embedded" and not args.keep:
+                    for db in dbs.values():
+                        if db.exists():
+                            shutil.rmtree(db) if db.is_dir() else db.unlink()
+            say("  peak RSS (largest process of each phase): " +
+                ", ".join(f"{k} {v:.0f} MB" for k, v in out["rss"].items()))
+    finally:
+        if server is not None:
+            server.stop()
     results["wall_s"] = time.perf_counter() - t_all
     results["load_after"] = os.getloadavg()
     summary(results)
@@ -415,40 +467,43 @@ def summary(results: dict) -> None:
                 f"{out['extract_cpu_ms']:.1f} ms CPU/report; {results['jobs']} processes "
                 f"{out['extract_all_rps']:.0f} reports/s ({out['extract_all_mbs']:.2f} MB/s); jieba reference "
                 f"{out['jieba_mbs']:.2f} MB/s, {out.get('jieba_cpu_ms', float('nan')):.0f} ms CPU/report")
-        for key in ("ingest_normal", "ingest_bulk"):
-            r = out.get(key)
-            if r and "rps" in r:
-                say(f"   {mark(r['rps'] >= TARGETS['ingest_rps'])} {key:14} {r['rps']:6.1f} reports/s end to end "
-                    f"({r['wall_s']:.0f} s), load {r['facts_per_s']:,.0f} facts/s, "
-                    f"{r['cpu_ms']:.1f} ms CPU/report -> {r['idle_rps']:.0f} reports/s on idle cores")
-            elif r:
-                say(f"   MISS {key}: {r.get('error')}")
-        limit = TARGETS["query_p50_ms"] if n <= 10_000 else 500.0
-        qs = {k: v for k, v in out.get("queries", {}).items() if "p50_ms" in v}
-        if qs:
-            slow = [k for k, v in qs.items() if v["p50_ms"] >= limit]
-            worst = max(qs, key=lambda k: qs[k]["p50_ms"])
-            say(f"   {mark(not slow)} catalog p50 over {len(qs)} query settings (defaults and filtered): "
-                f"worst {worst} {qs[worst]['p50_ms']:.0f} ms; {len(qs) - len(slow)}/{len(qs)} under {limit:.0f} ms"
-                + (f"; slow: {', '.join(slow)}" if slow else ""))
-            if "sparse" in out:
-                ref = out["sparse"]["xtx_ms"]
-                ratio = qs[worst]["p50_ms"] / ref if ref else float("nan")
-                say(f"   {mark(ratio <= 5)} slowest query / sparse XᵀX reference ({ref:.1f} ms): {ratio:.1f}x "
-                    f"(reading X from the store costs another {out['sparse']['scan_ms']:.0f} ms)")
-        errs = [k for k, v in out.get("queries", {}).items() if "error" in v]
-        if errs:
-            say(f"   MISS queries that failed: {', '.join(errs)}")
-        allp = {k: v for k, v in out.get("pages", {}).items() if k != "(entry)"}
-        broken = [k for k, v in allp.items() if "error" in v or v.get("errors")]
-        if broken:
-            say(f"   MISS pages that raised or showed errors (their times do not count): {', '.join(broken)}")
-        pages = {k: v for k, v in allp.items() if k not in broken}
-        if pages:
-            worst = max(pages, key=lambda k: pages[k]["cold_s"])
-            slow = [k for k, v in pages.items() if v["warm_s"] >= TARGETS["page_s"]]
-            say(f"   {mark(not slow)} pages: slowest first render {worst} {pages[worst]['cold_s']:.2f} s; "
-                f"again: worst {max(v['warm_s'] for v in pages.values()):.2f} s" + (f"; slow: {', '.join(slow)}" if slow else ""))
+        for kind, res in out["stores"].items():
+            for key in ("ingest_normal", "ingest_bulk"):
+                r = res.get(key)
+                if r and "rps" in r:
+                    ok = r["rps"] >= TARGETS["ingest_rps"] if kind == "embedded" else True
+                    say(f"   {mark(ok)} {kind} {key:14} {r['rps']:6.1f} reports/s end to end "
+                        f"({r['wall_s']:.0f} s), load {r['facts_per_s']:,.0f} facts/s, "
+                        f"{r['cpu_ms']:.1f} ms CPU/report -> {r['idle_rps']:.0f} reports/s on idle cores")
+                elif r:
+                    say(f"   MISS {kind} {key}: {r.get('error')}")
+            limit = TARGETS["query_p50_ms"] if n <= 10_000 else 500.0
+            qs = {k: v for k, v in res.get("queries", {}).items() if "p50_ms" in v}
+            if qs:
+                slow = [k for k, v in qs.items() if v["p50_ms"] >= limit]
+                worst = max(qs, key=lambda k: qs[k]["p50_ms"])
+                say(f"   {mark(not slow)} {kind} catalog p50 over {len(qs)} query settings (defaults and filtered): "
+                    f"worst {worst} {qs[worst]['p50_ms']:.0f} ms; {len(qs) - len(slow)}/{len(qs)} under {limit:.0f} ms"
+                    + (f"; slow: {', '.join(slow)}" if slow else ""))
+                if "sparse" in res:
+                    ref = res["sparse"]["xtx_ms"]
+                    ratio = qs[worst]["p50_ms"] / ref if ref else float("nan")
+                    say(f"   {mark(ratio <= 5)} {kind} slowest query / sparse XᵀX reference ({ref:.1f} ms): {ratio:.1f}x "
+                        f"(reading X from the store costs another {res['sparse']['scan_ms']:.0f} ms)")
+            errs = [k for k, v in res.get("queries", {}).items() if "error" in v]
+            if errs:
+                say(f"   MISS {kind} queries that failed: {', '.join(errs)}")
+            allp = {k: v for k, v in res.get("pages", {}).items() if k != "(entry)"}
+            broken = [k for k, v in allp.items() if "error" in v or v.get("errors")]
+            if broken:
+                say(f"   MISS pages that raised or showed errors (their times do not count): {', '.join(broken)}")
+            pages = {k: v for k, v in allp.items() if k not in broken}
+            if pages:
+                worst = max(pages, key=lambda k: pages[k]["cold_s"])
+                slow = [k for k, v in pages.items() if v["warm_s"] >= TARGETS["page_s"]]
+                say(f"   {mark(not slow)} pages: slowest first render {worst} {pages[worst]['cold_s']:.2f} s; "
+                    f"again: worst {max(v['warm_s'] for v in pages.values()):.2f} s"
+                    + (f"; slow: {', '.join(slow)}" if slow else ""))
         if out["rss"]:
             top = max(out["rss"], key=out["rss"].get)
             say(f"   {mark(out['rss'][top] < TARGETS['rss_mb'])} peak RSS {out['rss'][top]:.0f} MB ({top}); " +
@@ -460,7 +515,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--sizes", default="1000,10000", help="comma-separated corpus sizes (default 1000,10000)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jobs", type=int, default=0, help="extraction processes (default: all cores)")
-    ap.add_argument("--modes", default="normal,bulk", help="ingest paths to time: normal,bulk")
+    ap.add_argument("--modes", default="normal,bulk", help="embedded ingest paths to time: normal,bulk")
+    ap.add_argument("--stores", default="embedded",
+                    help="embedded,bolt (bolt: Neo4j at GOVKG_NEO4J_URI, whose database is CLEARED, or ArcadeDB "
+                         "started here)")
     ap.add_argument("--runs", type=int, default=5, help="runs per catalog query after the first")
     ap.add_argument("--workdir", help="keep corpora (and databases with --keep) here")
     ap.add_argument("--keep", action="store_true", help="keep the databases")
