@@ -14,8 +14,9 @@ from scipy import sparse
 from govkg.errors import QueryError
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
-from queries.incidence import ROLES, Incidence, _distinct_pairs, _unique, _unique_inverse, get_incidence, parse_roles
-from queries.stats import SMALL_SAMPLE, group_positions, rnd, summary
+from queries.incidence import (ROLES, Incidence, _distinct_pairs, _unique, _unique_inverse, get_incidence, parse_roles,
+                               parse_years)
+from queries.stats import SMALL_SAMPLE, group_summary, rnd
 
 GRAINS = ("own", "province", "city", "county")
 PLAN_ROLES = ("plans", "targets")
@@ -95,55 +96,72 @@ def regions(store: GraphStore) -> Table:
 
 
 def _summaries(inc: Incidence, keys: np.ndarray, reps: np.ndarray, roles: np.ndarray):
-    """Per distinct key: (key, distinct reports, years, roles), all keys at once."""
+    """Per distinct key, all keys at once: the keys (sorted), distinct reports, years, roles (as
+    labels), and each entry's group number."""
     if not len(keys):
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [], [], np.zeros(0, dtype=np.int64)
     uk, gid = _unique_inverse(keys)
     n, nr = len(uk), max(1, inc.n_reports)
     nrep = np.bincount(_unique(gid * nr + reps) // nr, minlength=n)
-    years: list[list[str]] = [[] for _ in range(n)]
-    yr = inc.year[reps].astype(np.int64)
-    y0 = int(yr.min())
-    for g, y in zip(*(a.tolist() for a in _distinct_pairs(gid, yr - y0, int(yr.max()) - y0 + 1))):
-        if y + y0:
-            years[g].append(str(y + y0))
-    rl: list[list[str]] = [[] for _ in range(n)]
-    for g, r in zip(*(a.tolist() for a in _distinct_pairs(gid, roles.astype(np.int64), len(ROLES)))):
-        rl[g].append(ROLES[r])
-    return [(int(uk[i]), int(nrep[i]), ",".join(years[i]), ",".join(sorted(rl[i]))) for i in range(n)]
+    years = _label_sets(gid, inc.year[reps].astype(np.int64), n, str, skip_zero=True)
+    rl = _label_sets(gid, roles.astype(np.int64), n, lambda r: ROLES[r], by_label=True)
+    return uk, nrep, years, rl, gid
 
 
-def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], dict]:
-    """What the reports under the mask hold, keyed by (kind, item id): item name, reports (count),
-    years, roles, values and unit."""
-    items: dict[tuple[str, str], dict] = {}
-    empty = np.zeros(0)
+def _label_sets(gid: np.ndarray, values: np.ndarray, n: int, label, skip_zero: bool = False,
+                by_label: bool = False) -> list[str]:
+    """Per group, its distinct values as ","-joined labels (in value order, or by label).
 
-    def item(kind, item_id, name, n, years, roles, values=empty, unit=""):
-        items[(kind, item_id)] = {"item": name, "reports": n, "years": years, "roles": roles,
-                                  "values": values, "unit": unit}
+    Each group's set of values is a bit mask (values span at most 52); each distinct mask is
+    spelled out once."""
+    v0 = int(values.min())
+    width = int(values.max()) - v0 + 1
+    gg, vv = _distinct_pairs(gid, values - v0, width)
+    if width > 52:  # too wide for a mask: group by group
+        out: list[list] = [[] for _ in range(n)]
+        for g, v in zip(gg.tolist(), (vv + v0).tolist()):
+            if not (skip_zero and v == 0):
+                out[g].append(label(v))
+        return [",".join(sorted(x) if by_label else x) for x in out]
+    masks = np.bincount(gg, weights=np.ldexp(1.0, vv), minlength=n).astype(np.int64)
+    spelled: dict[int, str] = {}
+    for m in np.unique(masks).tolist():
+        vals = [v0 + b for b in range(width) if m >> b & 1 and not (skip_zero and v0 + b == 0)]
+        names = [label(v) for v in vals]
+        spelled[m] = ",".join(sorted(names) if by_label else names)
+    return [spelled[m] for m in masks.tolist()]
 
+
+def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], tuple]:
+    """What the reports under the mask hold, keyed by (kind, item id): a tuple of item name,
+    reports (count), years, roles, unit, and the values' count, median, min and max (outcomes
+    and targets; 0 and None for the other kinds)."""
+    items: dict[tuple[str, str], tuple] = {}
     sel = np.flatnonzero(mask[inc.m_rep]) if len(inc.m_rep) else np.zeros(0, dtype=np.int64)
     roles = inc.m_role[sel]
     kind = np.where(np.isin(roles, [ROLES.index(r) for r in PLAN_ROLES]), 2,
                     np.where(roles == ROLES.index("problems"), 1, 0))
     names = ("measure", "problem-measure", "plan")
     nm = max(1, len(inc.measure_ids))
-    for key, n, years, rl in _summaries(inc, kind.astype(np.int64) * nm + inc.m_meas[sel], inc.m_rep[sel], roles):
+    uk, nrep, years, rl, _ = _summaries(inc, kind.astype(np.int64) * nm + inc.m_meas[sel], inc.m_rep[sel], roles)
+    mids, mnames = inc.measure_ids, inc.measure_names
+    for key, n, y, r in zip(uk.tolist(), nrep.tolist(), years, rl):
         k, m = divmod(key, nm)
-        item(names[k], inc.measure_ids[m], inc.measure_names[m], n, years, rl)
+        items[(names[k], mids[m])] = (mnames[m], n, y, r, "", 0, None, None, None)
     sel = np.flatnonzero(mask[inc.p_rep]) if len(inc.p_rep) else np.zeros(0, dtype=np.int64)
-    for i, n, years, rl in _summaries(inc, inc.p_ini[sel].astype(np.int64), inc.p_rep[sel], inc.p_role[sel]):
-        item("initiative", inc.initiative_ids[i], inc.initiative_ids[i], n, years, rl)
+    uk, nrep, years, rl, _ = _summaries(inc, inc.p_ini[sel].astype(np.int64), inc.p_rep[sel], inc.p_role[sel])
+    for i, n, y, r in zip(uk.tolist(), nrep.tolist(), years, rl):
+        items[("initiative", inc.initiative_ids[i])] = (inc.initiative_ids[i], n, y, r, "", 0, None, None, None)
     sel = np.flatnonzero(mask[inc.o_rep]) if len(inc.o_rep) else np.zeros(0, dtype=np.int64)
     nu, ni = max(1, len(inc.unit_names)), max(1, len(inc.indicator_ids))
     keys = (inc.o_target[sel].astype(np.int64) * ni + inc.o_ind[sel]) * nu + inc.o_unit_code[sel]
-    values = dict(group_positions(keys))
-    for key, n, years, rl in _summaries(inc, keys, inc.o_rep[sel], inc.o_role[sel]):
+    uk, nrep, years, rl, gid = _summaries(inc, keys, inc.o_rep[sel], inc.o_role[sel])
+    count, med, lo, hi = group_summary(gid, inc.o_value[sel], len(uk))
+    for key, n, y, r, c, md, mn, mx in zip(uk.tolist(), nrep.tolist(), years, rl, count, med, lo, hi):
         rest, u = divmod(key, nu)
         t, i = divmod(rest, ni)
         name, unit = inc.indicator_ids[i], inc.unit_names[u]
-        item("target" if t else "outcome", f"{name}\t{unit}", name, n, years, rl, inc.o_value[sel[values[key]]], unit)
+        items[("target" if t else "outcome", f"{name}\t{unit}")] = (name, n, y, r, unit, c, md, mn, mx)
     return items
 
 
@@ -167,12 +185,9 @@ def region_profile(store: GraphStore, region: str, years: str, rollup: bool, lim
     label = _region_label(inc, region)
     total = int(mask.sum())
     rows = []
-    for (kind, item_id), d in _profile_items(inc, mask).items():
-        n = d["reports"]
-        s = summary(d["values"])
-        rows.append([label, total, kind, item_id.split("\t")[0], d["item"], n, rnd(n / total) if total else None,
-                     d["years"], d["roles"], s["n"], rnd(s["median"]), rnd(s["min"]), rnd(s["max"]), d["unit"],
-                     n < SMALL_SAMPLE])
+    for (kind, item_id), (item, n, yrs, roles, unit, count, med, lo, hi) in _profile_items(inc, mask).items():
+        rows.append([label, total, kind, item_id.split("\t")[0], item, n, rnd(n / total) if total else None,
+                     yrs, roles, count, rnd(med), rnd(lo), rnd(hi), unit, n < SMALL_SAMPLE])
     rows += _problem_rows(inc, mask, label, total)
     rows.sort(key=lambda r: (KIND_ORDER.get(r[2], 9), -r[5], r[3]))
     truncated = bool(limit and len(rows) > limit)
@@ -215,17 +230,17 @@ def region_compare(store: GraphStore, region_a: str, region_b: str, years: str, 
     ta, tb = int(ma.sum()), int(mb.sum())
     ia, ib = _profile_items(inc, ma), _profile_items(inc, mb)
     rows = []
+    small = min(ta, tb) < SMALL_SAMPLE
     for key in sorted(set(ia) | set(ib), key=lambda k: (KIND_ORDER.get(k[0], 9), k[1])):
         da, db = ia.get(key), ib.get(key)
         where = "both" if da and db else "a" if da else "b"
         if only and where != only:
             continue
-        na, nb = da["reports"] if da else 0, db["reports"] if db else 0
-        sa, sb = summary(da["values"] if da else []), summary(db["values"] if db else [])
-        unit = (da or db)["unit"]
-        rows.append([key[0], key[1].split("\t")[0], (da or db)["item"], where, la, na, ta,
-                     rnd(na / ta) if ta else None, rnd(sa["median"]), lb, nb, tb, rnd(nb / tb) if tb else None,
-                     rnd(sb["median"]), unit, min(ta, tb) < SMALL_SAMPLE])
+        na, nb = da[1] if da else 0, db[1] if db else 0
+        d = da or db
+        rows.append([key[0], key[1].split("\t")[0], d[0], where, la, na, ta,
+                     rnd(na / ta) if ta else None, rnd(da[6]) if da else None, lb, nb, tb,
+                     rnd(nb / tb) if tb else None, rnd(db[6]) if db else None, d[4], small])
     return Table(cols, rows)
 
 
@@ -251,42 +266,194 @@ def similar_regions(store: GraphStore, region: str, grain: str, role: str, years
     cols = ["region_a", "adcode_a", "region_b", "adcode_b", "jaccard", "shared", "a_measures", "b_measures",
             "union", "a_reports", "b_reports", "shared_measures", "only_a", "only_b", "small_sample"]
     grain = _grain(grain)
-    mask = inc.report_mask("", years)
-    keys = _region_keys(inc, grain)
-    if mask is not None:
-        keys[~mask] = -1
-    codes, g = _group_matrix(keys)
-    names = [_code(c) for c in codes]
+    names, g = _region_groups(inc, grain, years)
     if len(names) < 2:
         return Table(cols, [])
-    x = inc.report_measures(parse_roles(role))
-    b = (g @ x).tocsr()
-    b.data[:] = 1.0
-    nrep = np.asarray(g.sum(axis=1)).ravel().astype(int)
-    size = np.asarray(b.sum(axis=1)).ravel().astype(int)
-    inter = (b @ b.T).tocoo()
-    keep = (inter.row < inter.col) & (inter.data >= max(1, min_shared))
-    ra, rb, shared = inter.row[keep], inter.col[keep], inter.data[keep].astype(int)
+    roles = parse_roles(role)
+    b, nrep, size = _cached(inc, ("region-measures", grain, roles), years,
+                            lambda: _region_measures(inc, g, roles))
+    hit = None
     if region:
         prefixes = inc.region_prefixes(region)
         hit = np.array([any(n.startswith(p) for p in prefixes) for n in names], dtype=bool)
-        sel = hit[ra] | hit[rb]
-        ra, rb, shared = ra[sel], rb[sel], shared[sel]
+    ra, rb, shared, truncated = _region_pairs(b, size, hit, max(1, min_shared), limit)
     union = size[ra] + size[rb] - shared
     jac = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
     order = np.lexsort((rb, ra, -shared, -jac))
-    truncated = bool(limit and len(order) > limit)
     if limit:
         order = order[:limit]
     rows = []
     for k in order:
         i, j = int(ra[k]), int(rb[k])
-        sa, sb = set(b[i].indices.tolist()), set(b[j].indices.tolist())
+        sa = set(b.indices[b.indptr[i]:b.indptr[i + 1]].tolist())
+        sb = set(b.indices[b.indptr[j]:b.indptr[j + 1]].tolist())
         rows.append([_name(inc, names[i]), names[i], _name(inc, names[j]), names[j], rnd(jac[k]), int(shared[k]),
                      int(size[i]), int(size[j]), int(union[k]), int(nrep[i]), int(nrep[j]),
                      _measure_names(inc, sa & sb), _measure_names(inc, sa - sb), _measure_names(inc, sb - sa),
                      bool(union[k] < SMALL_SAMPLE)])
     return Table(cols, rows, truncated)
+
+
+def _cached(inc: Incidence, key: tuple, years: str, make):
+    """`make()`, kept with the incidence when no years filter makes it one of many."""
+    return inc.remember(key, make) if not parse_years(years) else make()
+
+
+def _region_groups(inc: Incidence, grain: str, years: str) -> tuple[list[str], sparse.csr_matrix]:
+    """The regions at a grain with reports (in the years) as adcodes, and the regions × reports matrix."""
+    def make():
+        mask = inc.report_mask("", years)
+        keys = _region_keys(inc, grain)
+        if mask is not None:
+            keys[~mask] = -1
+        codes, g = _group_matrix(keys)
+        return [_code(c) for c in codes], g
+    return _cached(inc, ("region-groups", grain), years, make)
+
+
+def _region_measures(inc: Incidence, g: sparse.csr_matrix, roles: tuple[str, ...]):
+    """Regions × measures (1: a report of the region mentions it), reports and measures per region."""
+    b = (g @ inc.report_measures(roles)).tocsr()
+    b.data[:] = 1.0
+    return b, np.asarray(g.sum(axis=1)).ravel().astype(int), np.asarray(b.sum(axis=1)).ravel().astype(int)
+
+
+class _Sets:
+    """Rows of a 0/1 sparse matrix as sets of columns, for counting what two rows share.
+
+    With numpy ≥ 2 the sets are bit words and a count is a popcount of their AND: single-threaded
+    and cheap for the small blocks similar-regions asks for (a BLAS product of small blocks spends
+    most of its time handing work to threads on a busy machine). Older numpy: a float32 product.
+    """
+
+    def __init__(self, m: sparse.csr_matrix):
+        self.n = m.shape[0]
+        dense = m.toarray() > 0
+        self.popcount = getattr(np, "bitwise_count", None)
+        if self.popcount is not None:
+            packed = np.packbits(dense, axis=1)
+            packed = np.pad(packed, ((0, 0), (0, (-packed.shape[1]) % 8)))
+            self.words = np.ascontiguousarray(packed).view(np.uint64)
+        else:
+            self.dense = dense.astype(np.float32)
+
+    def shared(self, rows: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        """Counts shared by each of `rows` with each row in [lo, hi)."""
+        if self.popcount is None:
+            return self.dense[rows] @ self.dense[lo:hi].T
+        a, b = self.words[rows], self.words[lo:hi]
+        s = np.zeros((len(rows), hi - lo), dtype=np.int32)
+        for k in range(a.shape[1]):
+            s += self.popcount(a[:, k, None] & b[None, :, k])
+        return s
+
+    def shared_pairs(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Counts shared by rows p[i] and q[i]."""
+        if self.popcount is None:
+            return np.einsum("ij,ij->i", self.dense[p], self.dense[q])
+        return self.popcount(self.words[p] & self.words[q]).sum(axis=1, dtype=np.int64)
+
+
+PAIR_BLOCK = 2_000_000  # region pairs scored at once by similar-regions (bounds its working memory)
+
+
+def _region_pairs(b: sparse.csr_matrix, size: np.ndarray, hit: np.ndarray | None, min_shared: int, limit: int):
+    """Region pairs (a < b) sharing at least `min_shared` measures — every pair, or (`hit`) the pairs
+    with a hit region — as (a, b, shared, truncated). With a `limit`, only the pairs that can rank
+    among the first `limit` by Jaccard similarity are returned (every pair tied with the last of
+    them included), so ordering what is returned gives the same first `limit` rows as ordering
+    every pair; `truncated` says whether more pairs qualify than `limit`.
+
+    Shared counts are popcounts of the regions' measure sets as bit words (`_Sets`), a block of
+    rows at a time, so memory stays bounded. Regions are taken largest measure set first: once `limit`
+    candidates give a floor `f` for the Jaccard similarity, a pair of sizes s ≥ t can only reach
+    it when t ≥ f·s (J ≤ t / s), so each block is multiplied only with the columns of sizes in
+    reach, and only pairs with shared ≥ f·(s + t) / (1 + f) are extracted.
+    """
+    n = b.shape[0]
+    order = np.argsort(-size, kind="stable")
+    ss = size[order].astype(np.float64)
+    sets = _Sets(b[order])
+    hit_s = None if hit is None else hit[order]
+    rows = np.arange(n) if hit_s is None else np.flatnonzero(hit_s)
+    step = max(1, PAIR_BLOCK // max(1, n))
+    parts: list[tuple[np.ndarray, ...]] = []
+    kept, floor, more = 0, 0.0, False
+    if limit:
+        # a first floor from pairs of regions of nearly the same size (neighbours in this order):
+        # any more than `limit` qualifying pairs bound the `limit`-th best from below
+        floor, more = _neighbour_floor(sets, ss, rows, hit_s, min_shared, limit)
+    neg = -ss
+    start = 0
+    while start < len(rows):
+        ri = rows[start:start + step]
+        if floor > 0:  # rows of sizes near the block's largest, so that few columns are in reach
+            ri = ri[ss[ri] >= ss[ri[0]] * np.sqrt(floor) * (1 - 1e-9)]
+        start += len(ri)
+        # columns in reach: to the right of the rows (every pair once) or, with hit rows, on both
+        # sides; with a floor, only sizes between f·s and s/f
+        hi = n
+        if floor > 0:
+            hi = int(np.searchsorted(neg, -floor * ss[ri[-1]] * (1 - 1e-9), side="right"))
+        if hit_s is None:
+            lo = int(ri[0]) + 1
+        else:
+            lo = int(np.searchsorted(neg, -ss[ri[0]] / floor * (1 + 1e-9), side="left")) if floor > 0 else 0
+        if hi <= lo:
+            continue
+        cols = np.arange(lo, hi)
+        s = sets.shared(ri, lo, hi)
+        keep = s >= min_shared
+        if hit_s is None:
+            keep &= cols[None, :] > ri[:, None]
+        else:
+            keep &= (cols[None, :] != ri[:, None]) & (~hit_s[lo:hi][None, :] | (cols[None, :] > ri[:, None]))
+        if floor > 0:  # J ≥ f  ⇔  shared ≥ f·(s + t) / (1 + f); a hair lower against rounding
+            need = (ss[ri][:, None] + ss[lo:hi][None, :]) * (floor / (1 + floor) * (1 - 1e-9))
+            keep &= s >= need
+        r, c = np.nonzero(keep)
+        sh = s[r, c].astype(np.int64)
+        r, c = order[ri[r]], order[c + lo]
+        parts.append((np.minimum(r, c), np.maximum(r, c), sh))
+        if limit:
+            kept += len(sh)
+            if kept > limit:  # keep what can still make the first `limit` rows (ties included)
+                a, bb, sh = (np.concatenate(x) for x in zip(*parts))
+                union = size[a] + size[bb] - sh
+                j = np.where(union > 0, sh / np.maximum(union, 1), 0.0)
+                floor = max(floor, float(-np.partition(-j, limit - 1)[limit - 1]))
+                sel = j >= floor
+                parts = [(a[sel], bb[sel], sh[sel])]
+                kept, more = int(sel.sum()), True
+    if not parts:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, z, more
+    a, bb, sh = (np.concatenate(x) for x in zip(*parts))
+    return a.astype(np.int64), bb.astype(np.int64), sh, bool(limit and (more or len(sh) > limit))
+
+
+def _neighbour_floor(sets: "_Sets", ss: np.ndarray, rows: np.ndarray, hit_s: np.ndarray | None,
+                     min_shared: int, limit: int, width: int = 4) -> tuple[float, bool]:
+    """The `limit`-th best Jaccard similarity among the qualifying pairs of each row with its
+    `width` neighbours on either side (regions sorted by size), and True, when more than `limit`
+    such pairs qualify; (0, False) otherwise."""
+    n = sets.n
+    keys = []
+    for d in range(1, width + 1):
+        for q in ((rows + d), (rows - d)) if hit_s is not None else ((rows + d),):
+            ok = (q >= 0) & (q < n)
+            keys.append(np.minimum(rows[ok], q[ok]).astype(np.int64) * n + np.maximum(rows[ok], q[ok]))
+    keys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    if hit_s is not None:  # a pair of two hit regions is found from both ends
+        keys = np.unique(keys)
+    p, q = keys // n, keys % n
+    sh = sets.shared_pairs(p, q)
+    ok = sh >= min_shared
+    if ok.sum() <= limit:
+        return 0.0, False
+    sh, union = sh[ok].astype(np.float64), ss[p[ok]] + ss[q[ok]] - sh[ok]
+    j = sh / np.maximum(union, 1.0)
+    return float(-np.partition(-j, limit - 1)[limit - 1]), True
 
 
 @register("adoption-over-time", "措施采用趋势 Adoption over time",

@@ -128,12 +128,36 @@ def summary(values) -> dict[str, float | int | None]:
             "min": float(v.min()), "max": float(v.max())}
 
 
+def group_summary(gid: np.ndarray, values: np.ndarray, n_groups: int):
+    """Per group (values tagged with a group number in [0, n_groups)): n, median, min, max of its
+    values, NaN left out, as four lists (None where a group has no value). The median is the
+    mean of the two middle values for an even n, as numpy's."""
+    v = np.asarray(values, dtype=np.float64)
+    ok = ~np.isnan(v)
+    g, v = np.asarray(gid, dtype=np.int64)[ok], v[ok]
+    order = np.lexsort((v, g))
+    g, v = g[order], v[order]
+    n = np.bincount(g, minlength=n_groups)
+    start = np.cumsum(n) - n
+    has = n > 0
+    lo, hi = start + (n - 1) // 2, start + n // 2
+    med = np.full(n_groups, np.nan)
+    med[has] = (v[lo[has]] + v[hi[has]]) / 2
+    mn, mx = np.full(n_groups, np.nan), np.full(n_groups, np.nan)
+    mn[has], mx[has] = v[start[has]], v[(start + n - 1)[has]]
+
+    def listed(x):
+        return [None if not h else float(y) for h, y in zip(has.tolist(), x.tolist())]
+
+    return n.tolist(), listed(med), listed(mn), listed(mx)
+
+
 def rnd(x, digits: int = 4):
     """Round for display; None and NaN stay None."""
     if x is None:
         return None
     x = float(x)
-    if np.isnan(x):
+    if x != x:  # NaN
         return None
     return round(x, digits)
 
