@@ -45,7 +45,7 @@ FINGERPRINT_QUERIES = (
 )
 
 SCAN_REPORTS = ("MATCH (r:Report) RETURN r.id AS id, r.year AS year, r.province AS province, "
-                "r.jurisdiction AS adcode, r.level AS level, r.kind AS kind, r.title AS title")
+                "r.jurisdiction AS adcode, r.level AS level, r.kind AS kind, r.title AS title, r.issuer AS issuer")
 SCAN_JURISDICTIONS = ("MATCH (j:Jurisdiction) RETURN j.id AS id, j.name AS name, j.level AS level, "
                       "j.province AS province, j.city AS city, j.county AS county ORDER BY id")
 SCAN_MEASURES = "MATCH (m:Measure) RETURN m.id AS id, m.name AS name, m.domain AS domain ORDER BY id"
@@ -143,12 +143,15 @@ class Incidence:
     level: list[str] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
     title: list[str] = field(default_factory=list)
+    report_table: object = None  # the reports as read (pyarrow, sorted by id; nulls kept), for listings
+    o_count: np.ndarray = None  # type: ignore[assignment]  # outcomes per report (with or without an indicator)
     # jurisdictions by adcode: {name, level, province, city, county}
     jurisdictions: dict[str, dict] = field(default_factory=dict)
     # vocabularies
     measure_ids: list[str] = field(default_factory=list)
     measure_names: list[str] = field(default_factory=list)
     measure_domains: list[str] = field(default_factory=list)
+    measure_rows: list[list] = field(default_factory=list)  # (id, name, domain) as read, sorted by id
     indicator_ids: list[str] = field(default_factory=list)
     initiative_ids: list[str] = field(default_factory=list)
     initiative_measure: dict[str, list[str]] = field(default_factory=dict)
@@ -552,12 +555,14 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.level = _strings(_col(reps, "level"))
     inc.kind = _strings(_col(reps, "kind"))
     inc.title = _strings(_col(reps, "title"))
+    inc.report_table = reps
     for r in store.read(SCAN_JURISDICTIONS).rows:
         inc.jurisdictions[str(r[0])] = dict(zip(("name", "level", "province", "city", "county"), r[1:]))
     meas = sorted(store.read(SCAN_MEASURES).rows, key=lambda r: r[0])
     inc.measure_ids = [r[0] for r in meas]
     inc.measure_names = [r[1] or r[0] for r in meas]
     inc.measure_domains = [r[2] or "" for r in meas]
+    inc.measure_rows = [list(r) for r in meas]
 
     counts = dict(zip(("reports", "last", "chars", "mentions", "outcomes", "promotes", "problems"), fp))
     ment = read_by_reports(store, SCAN_MENTIONS, "r.id", inc.report_ids, counts.get("mentions"))
@@ -580,6 +585,7 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
 
     outs = read_by_reports(store, SCAN_OUTCOMES, "o.report", inc.report_ids, counts.get("outcomes"))
     orep = _codes(_col(outs, "report"), inc.report_ids)
+    inc.o_count = np.bincount(orep[orep >= 0], minlength=len(inc.report_ids)).astype(np.int64)
     ind = _col(outs, "indicator")
     ok = (orep >= 0) & pc.fill_null(pc.greater(pc.utf8_length(pc.cast(ind, pa.string())), 0), False).to_numpy(
         zero_copy_only=False) if len(ind) else orep >= 0
