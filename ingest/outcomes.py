@@ -50,6 +50,7 @@ NUMBER = re.compile(
 )
 # Letters that OCR and hasty typing put in place of 1 (l00% → 100%).
 _OCR_ONE = re.compile(r"(?<![A-Za-z])[lI](?=\d{1,2}(?:\.\d+)?%)")
+_OCR_ONE_QUICK = re.compile(r"[lI]\d")  # a cheap test first: the pattern above has no literal start
 # Names a number can stand in: 《…》 titles and short quoted names (“1335工作模式”, “十个一律”).
 _NAMED = re.compile(r"《[^》\n]{0,80}》|“[^”\n]{0,24}”|\"[^\"\n]{0,24}\"")
 # Rhetorical counts after a Chinese numeral: 六个方面, 发挥三个作用, “两个维护”.
@@ -76,6 +77,7 @@ _VERBS = sorted("""办理 受理 承办 审查 审核 核查 制定 修改 修�
 _VERB_END = re.compile(f"(?:(?:{'|'.join(_VERBS)})(?!性))+$")
 _VERB_START = re.compile(f"^(?:{'|'.join(_VERBS)})(?!性)")
 _VERB_ANY = re.compile(f"(?:{'|'.join(_VERBS)})(?!性)")
+_GONG_VERB = re.compile(f"共(?=(?:{'|'.join(_VERBS)}))")  # 共办理 → 办理
 _DATE = re.compile(r"\d{4}年(?:\d{1,2}(?:[-—至]\d{1,2})?月(?:\d{1,2}日)?)?(?:以来|底|末|初|度)?|"
                    r"\d{1,2}(?:[-—至]\d{1,2})?月(?:份|底|末|初)?|(?:今|去|前|当|上|本)年度?|全年|年内|上半年|下半年")
 # Words that frame a clause without naming what is counted.
@@ -195,7 +197,7 @@ class _Hit:
 
 def find_numbers(view: str, fixed_terms: frozenset[str] = frozenset()) -> list[_Hit]:
     """Every number in the view that quantifies something, with value, unit and approximation."""
-    nv = _OCR_ONE.sub("1", view) if ("l" in view or "I" in view) else view
+    nv = _OCR_ONE.sub("1", view) if _OCR_ONE_QUICK.search(view) else view
     named = _named_mask(nv)
     named_starts = [s for s, _ in named]
     hits: list[_Hit] = []
@@ -273,7 +275,7 @@ def _clean_lead(s: str) -> str:
     s = _RX3.sub("", s)  # (信息请发送至xx@163.com): not a name
     s = _RX4.sub("", s)
     s = _RX5.sub("", s)
-    s = re.sub(f"共(?=(?:{'|'.join(_VERBS)}))", "", s)
+    s = _GONG_VERB.sub("", s)
     prev = None
     while prev != s:
         prev = s
@@ -353,7 +355,9 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
     clause_prefix: dict[int, str] = {}  # clause start → the object of the clause before it
     sent_prefix: dict[int, str] = {}
     clause_spans: dict[int, tuple[int, int]] = {}  # outcome index → its clause, for the measure link
-    clauses = [_clause_of(view, sentences, sent_starts, h) for h in hits]
+    breaks = _Breaks(view)
+    clauses = [breaks.clause_of(sentences, sent_starts, h) for h in hits]
+    prev_topics: dict[tuple[int, int], tuple | None] = {}
     # Split the text between two numbers of one clause: the first one's tail, the next one's lead.
     bounds: list[list[int]] = [[c[1], c[2]] for c in clauses]  # lead start, tail end
     for i in range(len(hits) - 1):
@@ -393,9 +397,13 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
             unit = prev_hit.unit  # 清217件，废止修改42 → 件
         topic = topics.get(sent.id)
         if topic is None:
-            topic = _previous_clause_topic(view, sent, clause_start)
+            key = (sent.start, clause_start)
+            if key not in prev_topics:
+                prev_topics[key] = _previous_clause_topic(view, sent, clause_start, breaks)
+            topic = prev_topics[key]
         if clause_start not in clause_prefix:
-            obj = _previous_clause_object(view, sent, clause_start) or _locative(view, sent.start, clause_start)
+            obj = (_previous_clause_object(view, sent, clause_start, breaks)
+                   or _locative(view, sent.start, clause_start, breaks))
             clause_prefix[clause_start] = obj
             if obj:
                 sent_prefix[sent.id] = obj
@@ -431,17 +439,37 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
     return out
 
 
-def _clause_of(view: str, sentences: list[Sentence], sent_starts: list[int], h: _Hit):
-    si = max(0, bisect.bisect_right(sent_starts, h.start) - 1)
-    sent = sentences[si] if sentences else Sentence(0, 0, len(view))
-    if not (sent.start <= h.start < max(sent.end, sent.start + 1)):
-        sent = Sentence(sent.id, h.start, h.end)
-    clause_start = sent.start
-    for b in _CLAUSE_BREAK.finditer(view, sent.start, h.start):
-        clause_start = b.end()
-    nb = _CLAUSE_BREAK.search(view, h.end, max(sent.end, h.end))
-    clause_end = nb.start() if nb else max(sent.end, h.end)
-    return sent, clause_start, clause_end
+class _Breaks:
+    """Where the clauses of a document break, found once: bisecting these lists stands in for
+    scanning the text before and after every number again."""
+
+    __slots__ = ("clause", "inner", "length")
+
+    def __init__(self, view: str):
+        self.length = len(view)
+        self.clause = [m.start() for m in _CLAUSE_BREAK.finditer(view)]  # ，；：。！？ and line breaks
+        self.inner = [m.start() for m in _RX23.finditer(view)]  # ，；： (within a sentence)
+
+    def clause_of(self, sentences: list[Sentence], sent_starts: list[int], h: _Hit):
+        """(sentence, clause start, clause end) of a number."""
+        si = max(0, bisect.bisect_right(sent_starts, h.start) - 1)
+        sent = sentences[si] if sentences else Sentence(0, 0, self.length)
+        if not (sent.start <= h.start < max(sent.end, sent.start + 1)):
+            sent = Sentence(sent.id, h.start, h.end)
+        clause_start = sent.start
+        cb = self.clause
+        i = bisect.bisect_left(cb, h.start) - 1  # the last break before the number, in its sentence
+        if i >= 0 and cb[i] >= sent.start:
+            clause_start = cb[i] + 1
+        limit = max(sent.end, h.end)
+        j = bisect.bisect_left(cb, h.end)  # the first break after it, in its sentence
+        clause_end = cb[j] if j < len(cb) and cb[j] < limit else limit
+        return sent, clause_start, clause_end
+
+    def last_inner(self, start: int, end: int) -> int:
+        """The offset of the last ，；： in view[start:end], or -1."""
+        i = bisect.bisect_left(self.inner, end) - 1
+        return self.inner[i] if i >= 0 and self.inner[i] >= start else -1
 
 
 def _split_between(view: str, a: int, b: int) -> tuple[int, int]:
@@ -468,12 +496,13 @@ def _split_between(view: str, a: int, b: int) -> tuple[int, int]:
     return b, b
 
 
-def _previous_clause_object(view: str, sent: Sentence, clause_start: int) -> str:
+def _previous_clause_object(view: str, sent: Sentence, clause_start: int, breaks: _Breaks) -> str:
     """What the clause before (same sentence, no number in it) worked on: 建成…的行政执法监督平台，
     录入法律法规1330余部 → 行政执法监督平台. Empty where there is none."""
     if clause_start <= sent.start:
         return ""
-    prev = _RX23.split(view[sent.start:clause_start - 1])[-1]
+    cut = breaks.last_inner(sent.start, clause_start - 1)
+    prev = view[cut + 1 if cut >= 0 else sent.start:clause_start - 1]
     if not prev or _RX24.search(prev) or "“" in prev[-4:] or len(prev) > 40:
         return ""
     prev = _clean_lead(prev)
@@ -489,19 +518,19 @@ def _previous_clause_object(view: str, sent: Sentence, clause_start: int) -> str
 _LOCATIVE = re.compile(r"(?:在|通过|依托|利用)([\u4e00-\u9fff“”]{2,14}?(?:平台|系统|热线|公众号|网站|客户端|APP|App))")
 
 
-def _locative(view: str, start: int, end: int) -> str:
+def _locative(view: str, start: int, end: int, breaks: _Breaks) -> str:
     """A platform the sentence works through (在宁夏法治微信公众号创办…，推送发布1586条信息)."""
-    cut = max(view.rfind(c, start, end - 1) for c in "，,；;：:")
+    cut = breaks.last_inner(start, end - 1)
     found = list(_LOCATIVE.finditer(view, max(start, cut + 1), end))  # the clause just before only
     return _RX26.sub("", found[-1].group(1)) if found else ""
 
 
-def _previous_clause_topic(view: str, sent: Sentence, clause_start: int):
+def _previous_clause_topic(view: str, sent: Sentence, clause_start: int, breaks: _Breaks):
     """The object of the clause before, in the same sentence (规范政府信息公开申请，全年办理18件)."""
     if clause_start <= sent.start:
         return None
-    prev = view[sent.start:clause_start - 1]
-    prev = _RX23.split(prev)[-1]
+    cut = breaks.last_inner(sent.start, clause_start - 1)
+    prev = view[cut + 1 if cut >= 0 else sent.start:clause_start - 1]
     prev = _clean_lead(prev)
     if not prev or _RX24.search(prev):
         return None
