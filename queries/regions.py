@@ -112,21 +112,28 @@ def _label_sets(gid: np.ndarray, values: np.ndarray, n: int, label, skip_zero: b
                 by_label: bool = False) -> list[str]:
     """Per group, its distinct values as ","-joined labels (in value order, or by label).
 
-    Each group's set of values is a bit mask (values span at most 52); each distinct mask is
-    spelled out once."""
+    Each group's set of values is a bit mask (up to 52 distinct values; beyond, group by group);
+    each distinct mask is spelled out once."""
+    if not len(values):
+        return [""] * n
     v0 = int(values.min())
     width = int(values.max()) - v0 + 1
-    gg, vv = _distinct_pairs(gid, values - v0, width)
-    if width > 52:  # too wide for a mask: group by group
+    if width <= 52:
+        uv, codes = np.arange(v0, v0 + width), values - v0
+    else:  # a wide span (say undated reports, year 0, beside 2020): number the distinct values
+        uv, codes = np.unique(values, return_inverse=True)
+        width = len(uv)
+    gg, cc = _distinct_pairs(gid, codes.astype(np.int64).ravel(), width)
+    if width > 52:  # too many distinct values for a mask: group by group
         out: list[list] = [[] for _ in range(n)]
-        for g, v in zip(gg.tolist(), (vv + v0).tolist()):
+        for g, v in zip(gg.tolist(), uv[cc].tolist()):
             if not (skip_zero and v == 0):
                 out[g].append(label(v))
         return [",".join(sorted(x) if by_label else x) for x in out]
-    masks = np.bincount(gg, weights=np.ldexp(1.0, vv), minlength=n).astype(np.int64)
+    masks = np.bincount(gg, weights=np.ldexp(1.0, cc), minlength=n).astype(np.int64)
     spelled: dict[int, str] = {}
     for m in np.unique(masks).tolist():
-        vals = [v0 + b for b in range(width) if m >> b & 1 and not (skip_zero and v0 + b == 0)]
+        vals = [int(uv[b]) for b in range(width) if m >> b & 1 and not (skip_zero and uv[b] == 0)]
         names = [label(v) for v in vals]
         spelled[m] = ",".join(sorted(names) if by_label else names)
     return [spelled[m] for m in masks.tolist()]
@@ -472,26 +479,31 @@ def adoption_over_time(store: GraphStore, measure: str, role: str, region: str, 
     if mask is not None:
         keys[~mask] = -1
     codes, g = _group_matrix(keys)
-    groups = [(int(c) // npv, inc.prov_names[int(c) % npv]) for c in codes]
     x = inc.report_measures(parse_roles(role))
     sel = inc.resolve_measures(measure) if measure else None
     if sel is not None:
         x = x[:, sel] if sel else x[:, []]
     counts = (g @ x).tocoo()
     totals = np.asarray(g.sum(axis=1)).ravel().astype(int)
-    ids = sel if sel is not None else list(range(len(inc.measure_ids)))
+    ids = np.asarray(sel if sel is not None else range(len(inc.measure_ids)), dtype=np.int64)
+    keep = counts.data > 0
+    gi, mj, n = counts.row[keep], counts.col[keep], counts.data[keep]
+    # ORDER BY measure id, year, province as shown ("(unknown)" for none); ties keep the product's order
+    shown = [p or "(unknown)" for p in inc.prov_names]
+    prov_rank = np.empty(max(1, len(shown)), dtype=np.int64)
+    prov_rank[np.argsort(np.array(shown, dtype=object), kind="stable")] = np.arange(len(shown))
+    mid_rank = np.empty(max(1, len(inc.measure_ids)), dtype=np.int64)
+    mid_rank[np.argsort(np.array(inc.measure_ids, dtype=object), kind="stable")] = np.arange(len(inc.measure_ids))
+    g_year, g_prov = codes // npv, codes % npv
+    order = np.lexsort((prov_rank[g_prov[gi]], g_year[gi], mid_rank[ids[mj]]))
+    truncated = bool(limit and len(order) > limit)
     rows = []
-    for gi, mj, n in zip(counts.row, counts.col, counts.data):
-        if n <= 0:
-            continue
-        m = ids[mj]
-        year, prov = groups[gi]
-        tot = int(totals[gi])
-        rows.append([inc.measure_ids[m], inc.measure_names[m], year, prov or "(unknown)", int(n), tot,
-                     rnd(n / tot), tot < SMALL_SAMPLE])
-    rows.sort(key=lambda r: (r[0], r[2], r[3]))
-    truncated = bool(limit and len(rows) > limit)
-    return Table(cols, rows[:limit] if limit else rows, truncated)
+    for k in (order[:limit] if limit else order).tolist():
+        m, grp, cnt = int(ids[mj[k]]), int(gi[k]), n[k]
+        tot = int(totals[grp])
+        rows.append([inc.measure_ids[m], inc.measure_names[m], int(g_year[grp]), shown[int(g_prov[grp])], int(cnt),
+                     tot, rnd(cnt / tot), tot < SMALL_SAMPLE])
+    return Table(cols, rows, truncated)
 
 
 @register("adoption-first-seen", "措施首见 First year seen",
@@ -507,36 +519,40 @@ def adoption_first_seen(store: GraphStore, measure: str, grain: str, role: str, 
     grain = _grain(grain)
     mask = inc.report_mask(region, "")
     sel = inc.resolve_measures(measure) if measure else list(range(len(inc.measure_ids)))
-    x = inc.report_measures(parse_roles(role))[:, sel].tocoo()
+    roles = parse_roles(role)
+    # reports of each measure: a column of the reports × measures matrix
+    xs = inc.remember(("report-measures-csc", roles), lambda: inc.report_measures(roles).tocsc())
     keys = _region_keys(inc, grain)
-    ok = keys[x.row] >= 0
+    valid = keys >= 0
     if mask is not None:
-        ok &= mask[x.row]
-    col, rep = x.col[ok].astype(np.int64), x.row[ok].astype(np.int64)
-    reg = keys[rep]
-    yr = inc.year[rep].astype(np.int64)
-    # per (measure, region): the earliest dated report first (undated last), then by report id
-    order = np.lexsort((rep, np.where(yr > 0, yr, 99999), reg, col))
-    col, rep, reg, yr = col[order], rep[order], reg[order], yr[order]
-    first = np.ones(len(col), dtype=bool)
-    first[1:] = (col[1:] != col[:-1]) | (reg[1:] != reg[:-1])
-    starts = np.flatnonzero(first)
-    ends = np.append(starts[1:], len(col))
-    g_col, g_reg, g_rep, g_yr = col[starts], reg[starts], rep[starts], yr[starts]
-    mids = [inc.measure_ids[m] for m in sel]
-    # rows in the order measure id, first year, adcode; only those within the limit are built
-    rank = np.argsort(np.array([mids[c] for c in g_col], dtype=object), kind="stable") if len(g_col) else []
-    mid_rank = np.empty(len(g_col), dtype=np.int64)
-    mid_rank[rank] = np.arange(len(g_col))
-    order = np.lexsort((g_reg, np.where(g_yr > 0, g_yr, 99999), mid_rank)) if len(g_col) else []
-    truncated = bool(limit and len(order) > limit)
-    rows = []
-    for i in (order[:limit] if limit else order):
-        m = sel[g_col[i]]
-        reps = rep[starts[i]:ends[i]]
-        dated = g_yr[i] > 0
-        rows.append([inc.measure_ids[m], inc.measure_names[m], _name(inc, _code(g_reg[i])), _code(g_reg[i]),
-                     int(g_yr[i]) if dated else None, inc.report_ids[g_rep[i]] if dated else None,
-                     len(np.unique(reps)), inc.years_of(reps)])
+        valid &= mask
+    # rows by measure id, then region; a measure's reports are read only while rows are wanted
+    rows: list[list] = []
+    truncated = False
+    for m in sorted(sel, key=lambda i: inc.measure_ids[i]):
+        rep = xs.indices[xs.indptr[m]:xs.indptr[m + 1]].astype(np.int64)
+        rep = rep[valid[rep]]
+        if not len(rep):
+            continue
+        if limit and len(rows) >= limit:
+            truncated = True
+            break
+        reg, yr = keys[rep], inc.year[rep].astype(np.int64)
+        # per region: the earliest dated report first (undated last), then by report number
+        order = np.lexsort((rep, np.where(yr > 0, yr, 99999), reg))
+        rep, reg, yr = rep[order], reg[order], yr[order]
+        first = np.ones(len(rep), dtype=bool)
+        first[1:] = reg[1:] != reg[:-1]
+        starts = np.flatnonzero(first)
+        take = len(starts) if not limit else min(len(starts), limit - len(rows))
+        truncated = truncated or take < len(starts)
+        ends = np.append(starts[1:], len(rep))[:take]
+        starts = starts[:take]
+        gid = np.repeat(np.arange(take), ends - starts)
+        years = _label_sets(gid, yr[:ends[-1]], take, str, skip_zero=True)
+        mid, mname = inc.measure_ids[m], inc.measure_names[m]
+        for i, st in enumerate(starts.tolist()):
+            code, y = _code(reg[st]), int(yr[st])
+            rows.append([mid, mname, _name(inc, code), code, y if y > 0 else None,
+                         inc.report_ids[rep[st]] if y > 0 else None, int(ends[i] - st), years[i]])
     return Table(cols, rows, truncated)
-
