@@ -61,6 +61,21 @@ def _order(p, both, keys) -> np.ndarray:
     return np.lexsort((keys, -both, p)) if len(p) else np.zeros(0, dtype=np.int64)
 
 
+def _first_rows(idx: np.ndarray, p: np.ndarray, both: np.ndarray, keys: np.ndarray, limit: int):
+    """The pairs at positions `idx` in row order (`_order`), only the first `limit` (0: all), and
+    whether that cut any. Only the pairs whose p-value is at most the `limit`-th smallest are
+    sorted (every tie included), so a large family costs one partition, not a full sort.
+
+    `keys` orders pairs of equal p and count by their names: the pair (a, b) as a·width + b works
+    because measure and indicator ids are numbered in sorted order (`queries.incidence`)."""
+    truncated = bool(limit and len(idx) > limit)
+    if truncated:
+        cut = np.partition(p[idx], limit - 1)[limit - 1]
+        idx = idx[p[idx] <= cut]
+    idx = idx[_order(p[idx], both[idx], keys[idx])]
+    return (idx[:limit] if limit else idx), truncated
+
+
 PAIR_COLUMNS = ["both", "{a}_n", "{b}_n", "either", "units", "level", "support", "confidence", "lift",
                 "p_value", "q_value", "pairs_tested", "reports", "regions", "years", "small_sample"]
 
@@ -86,12 +101,8 @@ def measure_indicator(store: GraphStore, level: str, role: str, region: str, yea
         show &= np.isin(a, inc.resolve_measures(measure))
     if indicator:
         show &= np.isin(b, inc.resolve_indicators(indicator))
-    idx = np.flatnonzero(show)
-    keys = np.array([f"{inc.measure_ids[a[i]]}\t{inc.indicator_ids[b[i]]}" for i in idx])
-    idx = idx[_order(st["p"][idx], both[idx], keys)]
-    truncated = bool(limit and len(idx) > limit)
-    if limit:
-        idx = idx[:limit]
+    keys = a.astype(np.int64) * max(1, len(inc.indicator_ids)) + b
+    idx, truncated = _first_rows(np.flatnonzero(show), st["p"], both, keys, limit)
     xm = ctx.remember("m_csc", ctx.measures.tocsc)
     xi = ctx.remember("i_csc", ctx.indicators.tocsc)
     rows = []
@@ -127,12 +138,8 @@ def measure_measure(store: GraphStore, level: str, role: str, region: str, years
     if measure:
         sel = inc.resolve_measures(measure)
         show &= np.isin(a, sel) | np.isin(b, sel)
-    idx = np.flatnonzero(show)
-    keys = np.array([f"{inc.measure_ids[a[i]]}\t{inc.measure_ids[b[i]]}" for i in idx])
-    idx = idx[_order(st["p"][idx], both[idx], keys)]
-    truncated = bool(limit and len(idx) > limit)
-    if limit:
-        idx = idx[:limit]
+    keys = a.astype(np.int64) * max(1, len(inc.measure_ids)) + b
+    idx, truncated = _first_rows(np.flatnonzero(show), st["p"], both, keys, limit)
     xm = ctx.remember("m_csc", ctx.measures.tocsc)
     rows = []
     for i, (n_reps, regions, yrs) in zip(idx, _pair_reports(inc, ctx, xm, xm, a[idx], b[idx])):
@@ -158,10 +165,10 @@ def measure_network(store: GraphStore, level: str, role: str, region: str, years
     inc, ctx, total, n_m, (a, b, both, st) = _measure_pairs(store, level, role, region, years, min_support)
     cols = ["community", "community_size", "measure_id", "measure", "units", "degree", "strength",
             "betweenness", "pagerank", "community_core", "edges", "min_support", "small_sample"]
-    idx = np.flatnonzero((st["q"] <= max_q) & (st["lift"] >= min_lift))
-    keys = np.array([f"{inc.measure_ids[a[i]]}\t{inc.measure_ids[b[i]]}" for i in idx])
-    idx = idx[_order(st["p"][idx], both[idx], keys)]
-    if max_edges and len(idx) > max_edges:
+    keys = a.astype(np.int64) * max(1, len(inc.measure_ids)) + b
+    idx, _ = _first_rows(np.flatnonzero((st["q"] <= max_q) & (st["lift"] >= min_lift)), st["p"], both, keys,
+                         max(0, max_edges))
+    if max_edges < 0:
         idx = idx[:max_edges]
     g = nx.Graph()
     for m in sorted({int(x) for x in np.concatenate([a[idx], b[idx]])}, key=lambda m: inc.measure_ids[m]):
