@@ -10,6 +10,7 @@ CONCERNS edge to the measure, and mentions of the measure inside a problems sect
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from govkg.errors import QueryError
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
-from queries.incidence import ROLES, Incidence, get_incidence, parse_level, parse_roles
+from queries.incidence import ROLES, Incidence, get_incidence, parse_level, parse_roles, read_columns
 from queries.stats import SMALL_SAMPLE, group_positions, rnd
 
 # Anchored on report ids (a primary-key lookup on both stores), for the reports the incidence names.
@@ -25,8 +26,10 @@ MENTIONS_OF = ("UNWIND $reports AS rid MATCH (r:Report {id: rid})-[e:MENTIONS]->
                "RETURN r.id AS report, m.id AS measure, m.name AS name, e.role AS role, e.section AS section, "
                "e.sentence_ids AS sentence_ids, e.sentence_id AS sentence_id, e.evidence AS sentence, "
                "e.span_start AS span_start, e.span_end AS span_end, e.surface AS surface")
-OUTCOMES_OF = ("UNWIND $reports AS rid MATCH (r:Report {id: rid})-[:REPORTS]->(o:Outcome) "
-               "WHERE o.indicator IN $names RETURN r.id AS report, o.indicator AS indicator, o.role AS role, o.section AS section, "
+# The indicator test comes after the report match (WITH): filtering on it in the same MATCH makes
+# LadybugDB scan every outcome (≈ 300 ms at 10,000 reports instead of ≈ 10 ms).
+OUTCOMES_OF = ("MATCH (r:Report)-[:REPORTS]->(o:Outcome) WHERE r.id IN $reports "
+               "WITH r, o WHERE o.indicator IN $names RETURN r.id AS report, o.indicator AS indicator, o.role AS role, o.section AS section, "
                "o.sentence_id AS sentence_id, o.sentence AS sentence, o.evidence AS clause, o.value AS value, "
                "o.unit AS unit, o.is_target AS is_target, o.span_start AS span_start, o.span_end AS span_end")
 PROMOTES_OF = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) WHERE i.id IN $ids "
@@ -36,9 +39,10 @@ PROMOTES_OF = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) WHERE i.id IN $ids
 PROBLEMS_LIKE = ("MATCH (p:Problem) WHERE p.text CONTAINS $text OPTIONAL MATCH (p)-[:CONCERNS]->(m:Measure) "
                  "RETURN p.report AS report, p.id AS id, p.text AS text, p.section AS section, "
                  "p.sentence_id AS sentence_id, p.span_start AS span_start, p.span_end AS span_end, m.id AS measure")
-PROBLEM_SECTION_MENTIONS = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE e.role = $role AND m.id IN $ids "
-                            "RETURN r.id AS report, m.id AS measure, m.name AS name, e.evidence AS text, "
-                            "e.sentence_id AS sentence_id")
+# The sentences of the mentions in problems sections: read once (per store version) when first
+# asked for, kept with the incidence.
+PROBLEM_SECTION_MENTIONS = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE e.role = $role "
+                            "RETURN r.id AS report, m.id AS measure, e.evidence AS text, e.section AS section")
 
 EVIDENCE_COLUMNS = ["kind", "subject", "report", "region", "year", "role", "section", "sentence_id", "sentence",
                     "span_start", "span_end", "value", "unit", "detail"]
@@ -142,10 +146,14 @@ def _candidate_reports(inc: Incidence, scope: "_Scope", level: str, m_idx: list[
     if not m_idx and not i_idx:
         return np.zeros(0, dtype=np.int64)
     ctx = inc.contexts(level if pair else "report", tuple(sorted(scope.roles)))
-    units = np.zeros(ctx.measures.shape[0], dtype=bool) if not pair else np.ones(ctx.measures.shape[0], dtype=bool)
-    for x, cols in ((ctx.measures, m_idx), (ctx.indicators, i_idx)):
-        if cols:
-            has = np.asarray(x[:, cols].sum(axis=1)).ravel() > 0
+    n = ctx.measures.shape[0]
+    units = np.zeros(n, dtype=bool) if not pair else np.ones(n, dtype=bool)
+    for key, x, cols in (("m_csc", ctx.measures, m_idx), ("i_csc", ctx.indicators, i_idx)):
+        if cols:  # the units holding any of the columns, read from the (cached) column-major copy
+            xc = ctx.remember(key, x.tocsc)
+            has = np.zeros(n, dtype=bool)
+            for c in cols:
+                has[xc.indices[xc.indptr[c]:xc.indptr[c + 1]]] = True
             units = (units & has) if pair else (units | has)
     reps = np.unique(ctx.report[units])
     if scope.mask is not None:
@@ -223,50 +231,92 @@ def problems(store: GraphStore, measure: str, region: str, years: str, detail: b
         s &= np.isin(inc.m_meas, wanted)
     if detail:
         cols = ["measure_id", "measure", "source", "report", "region", "year", "text"]
-        rows = []
-        for k in np.flatnonzero(q):
-            m, r = int(inc.q_meas[k]), int(inc.q_rep[k])
+        rows, truncated = _problem_details(store, inc, np.flatnonzero(q), np.flatnonzero(s), none, limit)
+        return Table(cols, rows, truncated)
+    cols = ["measure_id", "measure", "source", "statements", "reports", "reports_mentioning", "share",
+            "regions", "years", "example", "small_sample"]
+    x = inc.report_measures()
+    if mask is not None:
+        x = x[mask]
+    mentioning = np.asarray(x.sum(axis=0)).ravel().astype(int)
+    rows = []
+    for source, meas, reps, idx in (("problem", inc.q_meas[q], inc.q_rep[q], np.flatnonzero(q)),
+                                     ("problems-section", inc.m_meas[s], inc.m_rep[s], None)):
+        groups = group_positions(meas.astype(np.int64))
+        gid = np.zeros(len(meas), dtype=np.int64)
+        for n, (_, pos) in enumerate(groups):
+            gid[pos] = n
+        described = inc.describe_groups(gid, reps, len(groups))
+        for (m, pos), (n_reps, regions, yrs) in zip(groups, described):
+            n_m = int(mentioning[m]) if m >= 0 else None
+            example = None
+            if idx is not None:
+                ks = idx[pos]
+                lens = inc.q_len[ks]
+                short = ks[lens == lens.min()]
+                example = min(inc.q_text[k] for k in short)[:120]
             rows.append([inc.measure_ids[m] if m >= 0 else None, inc.measure_names[m] if m >= 0 else none,
-                         "problem", inc.report_ids[r], inc.region_name(r), int(inc.year[r]) or None, inc.q_text[k]])
-        texts = {}
-        ids = sorted({inc.measure_ids[int(m)] for m in inc.m_meas[s]})
-        if ids:
-            for d in store.read(PROBLEM_SECTION_MENTIONS, {"role": "problems", "ids": ids}).records():
-                texts.setdefault((d["report"], d["measure"]), []).append(d["text"] or "")
-        for k in np.flatnonzero(s):
-            m, r = int(inc.m_meas[k]), int(inc.m_rep[k])
-            for text in texts.get((inc.report_ids[r], inc.measure_ids[m]), [""])[:1]:
-                rows.append([inc.measure_ids[m], inc.measure_names[m], "problems-section", inc.report_ids[r],
-                             inc.region_name(r), int(inc.year[r]) or None, text])
-        rows = [list(r) for r in {tuple(r): r for r in rows}.values()]
-        rows.sort(key=lambda r: (r[0] or "~", r[2], r[3], r[6]))
-    else:
-        cols = ["measure_id", "measure", "source", "statements", "reports", "reports_mentioning", "share",
-                "regions", "years", "example", "small_sample"]
-        x = inc.report_measures()
-        if mask is not None:
-            x = x[mask]
-        mentioning = np.asarray(x.sum(axis=0)).ravel().astype(int)
-        rows = []
-        for source, meas, reps, idx in (("problem", inc.q_meas[q], inc.q_rep[q], np.flatnonzero(q)),
-                                         ("problems-section", inc.m_meas[s], inc.m_rep[s], None)):
-            groups = group_positions(meas.astype(np.int64))
-            gid = np.zeros(len(meas), dtype=np.int64)
-            for n, (_, pos) in enumerate(groups):
-                gid[pos] = n
-            described = inc.describe_groups(gid, reps, len(groups))
-            for (m, pos), (n_reps, regions, yrs) in zip(groups, described):
-                n_m = int(mentioning[m]) if m >= 0 else None
-                example = None
-                if idx is not None:
-                    ks = idx[pos]
-                    lens = inc.q_len[ks]
-                    short = ks[lens == lens.min()]
-                    example = min(inc.q_text[k] for k in short)[:120]
-                rows.append([inc.measure_ids[m] if m >= 0 else None, inc.measure_names[m] if m >= 0 else none,
-                             source, len(pos), n_reps, n_m, rnd(n_reps / n_m) if n_m else None,
-                             regions, yrs, example, n_reps < SMALL_SAMPLE])
-        rows.sort(key=lambda r: (-r[4], r[0] or "~", r[2]))
+                         source, len(pos), n_reps, n_m, rnd(n_reps / n_m) if n_m else None,
+                         regions, yrs, example, n_reps < SMALL_SAMPLE])
+    rows.sort(key=lambda r: (-r[4], r[0] or "~", r[2]))
     truncated = bool(limit and len(rows) > limit)
     return Table(cols, rows[:limit] if limit else rows, truncated)
 
+
+def _problem_details(store: GraphStore, inc: Incidence, q: np.ndarray, s: np.ndarray, none: str,
+                     limit: int) -> tuple[list[list], bool]:
+    """One row per problem statement (entries `q` of the incidence's problems) and per (report,
+    measure) with mentions in a problems section (entries `s` of its MENTIONS), without repeats,
+    ordered by measure id (none named last), source, report and text; the first `limit` (0: all).
+
+    The order is worked out on numbers (measures and reports are numbered in id order, statements
+    by their text's rank), so only the mention sentences of the rows returned are read."""
+    tilde = bisect_left(inc.measure_ids, "~")
+
+    def m_rank(m):  # position of the id among the ids and "~" (which stands for none named)
+        return np.where(m < 0, tilde, np.where(m < tilde, m, m + 1)).astype(np.int64)
+
+    text_rank = inc.remember("problem-text-rank", lambda: _text_ranks(inc.q_text))
+    entry = np.concatenate([q, s])
+    src = np.concatenate([np.zeros(len(q), dtype=bool), np.ones(len(s), dtype=bool)])
+    k1 = np.concatenate([m_rank(inc.q_meas[q].astype(np.int64)) * 2, m_rank(inc.m_meas[s].astype(np.int64)) * 2 + 1])
+    k2 = np.concatenate([inc.q_rep[q], inc.m_rep[s]]).astype(np.int64)
+    k3 = np.concatenate([text_rank[q], np.zeros(len(s), dtype=np.int64)])
+    order = np.lexsort((k3, k2, k1))
+    k1, k2, k3 = k1[order], k2[order], k3[order]
+    new = np.ones(len(order), dtype=bool)  # each row once
+    new[1:] = (k1[1:] != k1[:-1]) | (k2[1:] != k2[:-1]) | (k3[1:] != k3[:-1])
+    first = order[new]
+    truncated = bool(limit and len(first) > limit)
+    pick = first[:limit] if limit else first
+    texts = inc.remember("problem-section-texts", lambda: _section_texts(store)) if src[pick].any() else {}
+    rows = []
+    for i in pick.tolist():
+        k = int(entry[i])
+        if src[i]:
+            m, r = int(inc.m_meas[k]), int(inc.m_rep[k])
+            rows.append([inc.measure_ids[m], inc.measure_names[m], "problems-section", inc.report_ids[r],
+                         inc.region_name(r), int(inc.year[r]) or None, texts.get((inc.report_ids[r], inc.measure_ids[m]), "")])
+        else:
+            m, r = int(inc.q_meas[k]), int(inc.q_rep[k])
+            rows.append([inc.measure_ids[m] if m >= 0 else None, inc.measure_names[m] if m >= 0 else none,
+                         "problem", inc.report_ids[r], inc.region_name(r), int(inc.year[r]) or None, inc.q_text[k]])
+    return rows, truncated
+
+
+def _section_texts(store: GraphStore) -> dict[tuple[str, str], str]:
+    """(report id, measure id) → the sentence of its first mention (lowest section) in a problems section."""
+    t = read_columns(store, PROBLEM_SECTION_MENTIONS, {"role": "problems"})
+    cols = [t.column(c).to_pylist() if t.num_rows else [] for c in ("report", "measure", "text", "section")]
+    out: dict[tuple[str, str], str] = {}
+    for rep, mid, text, _ in sorted(zip(*cols), key=lambda r: -1 if r[3] is None else r[3]):
+        out.setdefault((rep, mid), text or "")
+    return out
+
+
+def _text_ranks(texts: list[str]) -> np.ndarray:
+    """Each text's rank among the distinct texts (in string order)."""
+    if not texts:
+        return np.zeros(0, dtype=np.int64)
+    _, inv = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    return inv.astype(np.int64).ravel()
