@@ -12,7 +12,7 @@ import bisect
 import re
 from functools import lru_cache
 
-from ingest.clean import Sentence
+from ingest.clean import Sentence, as_units, iter_units
 from ingest.records import AgencyLink, Evidence, Jurisdiction, MeasureMention
 
 _UNIT_LIST = re.compile(
@@ -189,10 +189,8 @@ _LEADS = re.compile(r"\s*(?:牵头|负责牵头|为牵头单位)")
 def _region_automaton():
     """Every region name cpca knows (and a city's name without 市), for bodies of other regions (锦江区司法局).
 
-    Keys are the names' UTF-16 code units written as two Latin-1 characters each (see
-    `_region_hits`): pyahocorasick looks a character up among a node's children one by one, and
-    the ~900 first characters of region names made every step at the root slow; two bytes a
-    character leave at most 256 children to any node."""
+    Keys are the names' UTF-16 code units (`clean.as_units`): region names start with ~900
+    different characters, and pyahocorasick looks a character up among a node's children one by one."""
     import ahocorasick
     import cpca
 
@@ -202,30 +200,15 @@ def _region_automaton():
         if a.rank == 1 and a.name.endswith("市") and len(a.name) >= 3:
             names.add(a.name[:-1])
         for n in names:
-            if len(n) >= 2 and n.isprintable() and all(c <= "\uffff" for c in n):
-                auto.add_word(_as_bytes(n), n)
+            if len(n) >= 2:
+                auto.add_word(as_units(n), n)
     auto.make_automaton()
     return auto
 
 
-def _as_bytes(s: str) -> str:
-    return s.encode("utf-16-be").decode("latin-1")
-
-
 def _region_hits(view: str) -> list[tuple[int, str]]:
     """(end offset, name) of every region name in the view, by end; the longest first at one end."""
-    if view and max(view) > "\uffff":  # a character beyond the BMP takes two code units: map offsets back
-        units = [0]
-        for c in view:
-            units.append(units[-1] + (2 if c > "\uffff" else 1))
-        at = {u: i for i, u in enumerate(units)}
-        hits = []
-        for e, name in _region_automaton().iter(_as_bytes(view)):
-            first = e + 1 - 2 * len(name)
-            if first % 2 == 0 and first // 2 in at and (e + 1) // 2 in at:
-                hits.append((at[(e + 1) // 2] - 1, name))
-        return hits
-    return [((e - 1) // 2, name) for e, name in _region_automaton().iter(_as_bytes(view)) if e % 2]
+    return list(iter_units(_region_automaton(), view))
 
 
 def _own_region_actors(view: str, regions: list[str]) -> list[tuple[int, int]]:

@@ -7,6 +7,7 @@ Every offset found in the view is therefore an offset in the original.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -169,6 +170,38 @@ def html_to_text(html: str, path=None) -> str:
     if title and title not in body[:1000]:
         body = title + "\n" + body
     return body
+
+
+# --- Aho-Corasick over UTF-16 code units ---------------------------------------------------------
+# pyahocorasick finds a character among a trie node's children one by one; with the hundreds of
+# first characters of a Chinese vocabulary every step at the root is slow. Keys and texts are
+# therefore written as their UTF-16 code units, each as two Latin-1 characters: a node then has at
+# most 256 children. A match is real only where it starts on a character's first byte.
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def as_units(s: str) -> str:
+    """`s` as UTF-16 code units written as two Latin-1 characters each (a key or a text for
+    `iter_units`)."""
+    return s.encode("utf-16-be", "surrogatepass").decode("latin-1")
+
+
+def iter_units(automaton, text: str):
+    """(end offset in `text`, value) of every key of an automaton whose keys were added with
+    `as_units`: the same matches, in the same order, as the automaton's `iter` over the text itself."""
+    astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
+    if not astral:
+        for e, value in automaton.iter(as_units(text)):
+            if e % 2:  # the match began on a character's first byte
+                yield (e - 1) // 2, value
+        return
+    # Characters beyond the BMP take two code units: the i-th of them ends at unit astral[i] + i + 2.
+    ends = [a + i + 2 for i, a in enumerate(astral)]
+    for e, value in automaton.iter(as_units(text)):
+        if e % 2:
+            unit_end = (e + 1) // 2
+            yield unit_end - bisect.bisect_right(ends, unit_end) - 1, value
 
 
 @dataclass(frozen=True)

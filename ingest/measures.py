@@ -9,18 +9,22 @@ context rules of the taxonomy (`data/taxonomy/context.tsv`).
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from functools import lru_cache
 
 import ahocorasick
 
-from ingest.clean import Sentence, normalize
+from ingest.clean import Sentence, as_units, iter_units, normalize
 from ingest.records import Evidence, MeasureMention, Section
 from ingest.sections import section_at
 from ingest.taxonomy import ContextRule, Taxonomy
 
 # Marks dropped before matching: quotes and title marks sit inside measure names as written.
 _DROP = re.compile(r"[“”\"‘’'《》「」『』]")
+
+
+_BY_START_LONGEST = operator.itemgetter(0, 4)  # (start, -length) of a hit
 
 
 def _variants(form: str) -> set[str]:
@@ -52,7 +56,7 @@ def _automaton(taxonomy: Taxonomy):
             if variant not in exact:  # a variant never overrides a form of its own
                 forms.setdefault(variant, set()).update(ids)
     for key, ids in forms.items():
-        auto.add_word(key, (key, tuple(sorted(ids))))
+        auto.add_word(as_units(key), (key, tuple(sorted(ids))))  # see `clean.iter_units`
     auto.make_automaton()
     return auto
 
@@ -105,20 +109,20 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
     rules = _rules(taxonomy)
     compact, keep = _compact(view)
     hits = []
-    for end, (key, ids) in auto.iter(compact):
+    for end, (key, ids) in iter_units(auto, compact):
         start = end - len(key) + 1
         if keep:
             s = start + bisect.bisect_right(keep, start)
             e = end + bisect.bisect_right(keep, end) + 1
-            if view.count("“", s, e) > view.count("”", s, e) and view[e:e + 1] == "”":
+            if view[e:e + 1] == "”" and view.count("“", s, e) > view.count("”", s, e):
                 e += 1  # 行政执法“三项制度” keeps its closing quote
         else:
             s, e = start, end + 1
-        hits.append((s, e, key, ids))
+        hits.append((s, e, key, ids, -(e - s)))
     # A match inside a longer one gives way (执法全过程记录 over 全过程记录); partial overlaps both stand
     # (重大行政决策|决策事项目录 in 重大行政决策事项目录).
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    kept: list[tuple[int, int, str, tuple]] = []
+    hits.sort(key=_BY_START_LONGEST)
+    kept: list[tuple[int, int, str, tuple, int]] = []
     max_end = -1
     for h in hits:  # every earlier hit starts no later: h is inside one of them iff it ends no later
         if h[1] > max_end:
@@ -128,7 +132,7 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
     sent_starts = [s.start for s in sentences]
     out: dict[str, MeasureMention] = {}
     sent_text: dict[int, str] = {}
-    for start, end, key, ids in kept:
+    for start, end, key, ids, _ in kept:
         si = max(0, bisect.bisect_right(sent_starts, start) - 1)
         sent = sentences[si] if sentences else Sentence(0, start, end)
         ids = _decide(key, ids, view, start, end, sent.start, max(sent.end, end), rules)
