@@ -285,6 +285,22 @@ class Incidence:
                         ",".join(years[i])))
         return out
 
+    def entries_of(self, name: str, mask: np.ndarray, ordered: bool = True) -> np.ndarray:
+        """Positions of the entries of a per-fact report array (`m_rep`, `s_rep`, `o_rep`,
+        `p_rep`, `q_rep`) whose report passes the mask: ascending, or (not `ordered`) in any order.
+
+        A mask holding few reports is answered from a cached index of each report's entries, so
+        the cost follows the entries selected rather than every fact in the store."""
+        rep = getattr(self, name)
+        picked = np.flatnonzero(mask)
+        if not len(rep) or len(picked) * 8 > self.n_reports:
+            return np.flatnonzero(mask[rep]) if len(rep) else np.zeros(0, dtype=np.int64)
+        order, starts, counts = self.remember(("entries-by-report", name), lambda: _by_report(rep, self.n_reports))
+        c = counts[picked]
+        total = int(c.sum())
+        pos = np.repeat(starts[picked] - (np.cumsum(c) - c), c) + np.arange(total)
+        return np.sort(order[pos]) if ordered else order[pos]
+
     def years_of(self, reports: Iterable[int]) -> str:
         reps = np.asarray(list(reports) if not isinstance(reports, np.ndarray) else reports, dtype=np.int64)
         ys = np.unique(self.year[reps])
@@ -405,13 +421,32 @@ def _unique(x: np.ndarray) -> np.ndarray:
 
 
 def _unique_inverse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted distinct values and, for each element, the position of its value among them."""
+    """Sorted distinct values and, for each element, the position of its value among them.
+
+    Values within a span not much wider than their number are marked in a table (linear);
+    others sorted."""
+    if len(x):
+        lo = int(x.min())
+        span = int(x.max()) - lo + 1
+        if span <= max(1 << 20, 4 * len(x)):
+            present = np.zeros(span, dtype=bool)
+            present[x - lo] = True
+            uniq = np.flatnonzero(present)
+            return (uniq + lo).astype(x.dtype), (np.cumsum(present) - 1)[x - lo]
     order = np.argsort(x, kind="stable")
     xs = x[order]
     first = np.concatenate(([True], xs[1:] != xs[:-1])) if len(xs) else np.zeros(0, dtype=bool)
     inv = np.empty(len(x), dtype=np.int64)
     inv[order] = np.cumsum(first) - 1
     return xs[first], inv
+
+
+def _by_report(rep: np.ndarray, n_reports: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entries grouped by report: their positions in report order, and each report's first
+    position in that order and number of entries."""
+    order = np.argsort(rep, kind="stable")
+    counts = np.bincount(rep, minlength=n_reports)
+    return order, np.cumsum(counts) - counts, counts
 
 
 def _distinct_pairs(g: np.ndarray, v: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:

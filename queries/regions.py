@@ -16,7 +16,7 @@ from graph.store import GraphStore, Table
 from queries.catalog import Param, register
 from queries.incidence import (ROLES, Incidence, _distinct_pairs, _unique, _unique_inverse, get_incidence, parse_roles,
                                parse_years)
-from queries.stats import SMALL_SAMPLE, group_summary, rnd
+from queries.stats import SMALL_SAMPLE, group_summary, rnd, value_codes
 
 GRAINS = ("own", "province", "city", "county")
 PLAN_ROLES = ("plans", "targets")
@@ -144,7 +144,7 @@ def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], tu
     reports (count), years, roles, unit, and the values' count, median, min and max (outcomes
     and targets; 0 and None for the other kinds)."""
     items: dict[tuple[str, str], tuple] = {}
-    sel = np.flatnonzero(mask[inc.m_rep]) if len(inc.m_rep) else np.zeros(0, dtype=np.int64)
+    sel = inc.entries_of("m_rep", mask, ordered=False)  # the summaries do not depend on the order
     roles = inc.m_role[sel]
     kind = np.where(np.isin(roles, [ROLES.index(r) for r in PLAN_ROLES]), 2,
                     np.where(roles == ROLES.index("problems"), 1, 0))
@@ -155,15 +155,16 @@ def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], tu
     for key, n, y, r in zip(uk.tolist(), nrep.tolist(), years, rl):
         k, m = divmod(key, nm)
         items[(names[k], mids[m])] = (mnames[m], n, y, r, "", 0, None, None, None)
-    sel = np.flatnonzero(mask[inc.p_rep]) if len(inc.p_rep) else np.zeros(0, dtype=np.int64)
+    sel = inc.entries_of("p_rep", mask, ordered=False)  # the summaries do not depend on the order
     uk, nrep, years, rl, _ = _summaries(inc, inc.p_ini[sel].astype(np.int64), inc.p_rep[sel], inc.p_role[sel])
     for i, n, y, r in zip(uk.tolist(), nrep.tolist(), years, rl):
         items[("initiative", inc.initiative_ids[i])] = (inc.initiative_ids[i], n, y, r, "", 0, None, None, None)
-    sel = np.flatnonzero(mask[inc.o_rep]) if len(inc.o_rep) else np.zeros(0, dtype=np.int64)
+    sel = inc.entries_of("o_rep", mask, ordered=False)  # the summaries do not depend on the order
     nu, ni = max(1, len(inc.unit_names)), max(1, len(inc.indicator_ids))
     keys = (inc.o_target[sel].astype(np.int64) * ni + inc.o_ind[sel]) * nu + inc.o_unit_code[sel]
     uk, nrep, years, rl, gid = _summaries(inc, keys, inc.o_rep[sel], inc.o_role[sel])
-    count, med, lo, hi = group_summary(gid, inc.o_value[sel], len(uk))
+    uniq, codes = inc.remember("outcome-value-codes", lambda: value_codes(inc.o_value))
+    count, med, lo, hi = group_summary(gid, codes[sel], uniq, len(uk))
     for key, n, y, r, c, md, mn, mx in zip(uk.tolist(), nrep.tolist(), years, rl, count, med, lo, hi):
         rest, u = divmod(key, nu)
         t, i = divmod(rest, ni)
@@ -204,7 +205,7 @@ def region_profile(store: GraphStore, region: str, years: str, rollup: bool, lim
 def _problem_rows(inc: Incidence, mask: np.ndarray, label: str, total: int) -> list[list]:
     """One row per problem statement of the reports under the mask (from the incidence)."""
     seen: dict[str, list] = {}
-    for k in np.flatnonzero(mask[inc.q_rep]) if len(inc.q_rep) else []:
+    for k in inc.entries_of("q_rep", mask).tolist():
         pid = inc.q_id[k]
         if pid in seen:
             continue

@@ -128,15 +128,25 @@ def summary(values) -> dict[str, float | int | None]:
             "min": float(v.min()), "max": float(v.max())}
 
 
-def group_summary(gid: np.ndarray, values: np.ndarray, n_groups: int):
-    """Per group (values tagged with a group number in [0, n_groups)): n, median, min, max of its
-    values, NaN left out, as four lists (None where a group has no value). The median is the
-    mean of the two middle values for an even n, as numpy's."""
+def value_codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values (sorted, NaN left out) and each value's position among them (-1: NaN),
+    so that values can be ordered within groups by one integer sort."""
     v = np.asarray(values, dtype=np.float64)
     ok = ~np.isnan(v)
-    g, v = np.asarray(gid, dtype=np.int64)[ok], v[ok]
-    order = np.lexsort((v, g))
-    g, v = g[order], v[order]
+    uniq, inv = np.unique(v[ok], return_inverse=True)
+    codes = np.full(len(v), -1, dtype=np.int64)
+    codes[ok] = inv.ravel()
+    return uniq, codes
+
+
+def group_summary(gid: np.ndarray, codes: np.ndarray, uniq: np.ndarray, n_groups: int):
+    """Per group (values tagged with a group number in [0, n_groups), given as `value_codes`):
+    n, median, min, max of its values, NaN left out, as four lists (None where a group has no
+    value). The median is the mean of the two middle values for an even n, as numpy's."""
+    ok = codes >= 0
+    width = max(1, len(uniq))
+    key = np.sort(np.asarray(gid, dtype=np.int64)[ok] * width + codes[ok])  # by group, then value
+    g, v = key // width, uniq[key % width]
     n = np.bincount(g, minlength=n_groups)
     start = np.cumsum(n) - n
     has = n > 0
