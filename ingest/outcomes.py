@@ -73,8 +73,43 @@ _VERBS = sorted("""办理 受理 承办 审查 审核 核查 制定 修改 修�
     减免 减少 压缩 缩减 缩短 降低 提高 提升 增加 增长 上升 扩大 精简 提速 下降 形成 管理 规范 选聘 打造 成立
     出动 开具 发出 送达 签发 印制 制作 拍摄 刊发 刊登 编印 下发 分发 赠送 张贴 设置 审结 判决 裁决 执行 复核 纠正
     撤销 确认 变更 驳回 维持 终止 中止 创办 开办 委托 成为 纠错 审结 引导 帮扶 接待 化解 受援 涉及 包括 走进 深入 覆盖 筛查 整治 治理""".split(), key=len, reverse=True)
+
+
+class _AtEnd:
+    """A pattern that only matches up to the end of a string (`…$`), tried only where the string
+    ends in one of `tails` (the last characters of its words, all of one length) or in a line break
+    (where `$` also matches): elsewhere it cannot match, and the regex would try every start in vain."""
+
+    __slots__ = ("rx", "tails", "n")
+
+    def __init__(self, pattern: str, tails):
+        self.rx = re.compile(pattern)
+        self.tails = frozenset(tails)
+        self.n = len(next(iter(self.tails)))
+        assert all(len(t) == self.n for t in self.tails)
+
+    def _may(self, s: str) -> bool:
+        return s[-self.n:] in self.tails or s.endswith("\n")
+
+    def search(self, s: str):
+        return self.rx.search(s) if self._may(s) else None
+
+    def fullmatch(self, s: str):
+        return self.rx.fullmatch(s) if self._may(s) else None
+
+    def sub(self, repl: str, s: str) -> str:
+        return self.rx.sub(repl, s) if self._may(s) else s
+
+
+def _last_chars(pattern: str) -> set[str]:
+    """The last character of every run of literal words in a pattern: a superset of the characters
+    a match of the pattern can end with (its alternatives are literal words)."""
+    return {run[-1] for run in re.findall(r"[\u4e00-\u9fff、]+", pattern)}
+
+
 # A verb followed by 性 is an adjective (规范性文件, 合法性).
-_VERB_END = re.compile(f"(?:(?:{'|'.join(_VERBS)})(?!性))+$")
+assert min(map(len, _VERBS)) >= 2
+_VERB_END = _AtEnd(f"(?:(?:{'|'.join(_VERBS)})(?!性))+$", {v[-2:] for v in _VERBS})
 _VERB_START = re.compile(f"^(?:{'|'.join(_VERBS)})(?!性)")
 _VERB_ANY = re.compile(f"(?:{'|'.join(_VERBS)})(?!性)")
 _GONG_VERB = re.compile(f"共(?=(?:{'|'.join(_VERBS)}))")  # 共办理 → 办理
@@ -86,10 +121,11 @@ _FILLER = re.compile(
     r"全区|全县|全市|全省|全镇|我区|我县|我市|我省|我局|我委|本区|本县|本市|期间|同期|有效|持续|进一步|积极|"
     r"严格|依法|全面|切实|扎实|认真|大力|深入|主动|及时|[一二三四五六七八九十]是|\(\S{1,2}\)|\d{1,2}[.、])+"
 )
-_FILLER_END = re.compile(r"(?:全区|全县|全市|全省|全国|对|向|从|将|把|通过|均|都|分别|全部|共计|共|累计|合计|总计|约|近|超过|逾|高达|已达|达到|达|为|是|有|"
-                         r"保持在|保持|稳定在|提高到|提升到|提升至|提高至|上升到|增至|减至|降至|降到|控制在|不少于|"
-                         r"(?:压缩|缩短|缩减|减少|降低|增加|扩大)(?:到|至)|"
-                         r"不低于|不得少于|少于|至少|以上的|以上|的|了|等|及|和|、|(?<![存现所正实])在)+$")
+_FILLER_END_PATTERN = (r"(?:全区|全县|全市|全省|全国|对|向|从|将|把|通过|均|都|分别|全部|共计|共|累计|合计|总计|约|近|超过|逾|高达|已达|达到|达|为|是|有|"
+                       r"保持在|保持|稳定在|提高到|提升到|提升至|提高至|上升到|增至|减至|降至|降到|控制在|不少于|"
+                       r"(?:压缩|缩短|缩减|减少|降低|增加|扩大)(?:到|至)|"
+                       r"不低于|不得少于|少于|至少|以上的|以上|的|了|等|及|和|、|(?<![存现所正实])在)+$")
+_FILLER_END = _AtEnd(_FILLER_END_PATTERN, _last_chars(_FILLER_END_PATTERN))
 _AND = re.compile(r"以及|和|与|及(?!时)")
 _CHANGE_UP = re.compile(r"同比增加|同比增长|同比上升|同比提高|增加|增长|提高|提升|上升|扩大|提速|增速|增幅|涨幅|多出")
 _CHANGE_DOWN = re.compile(r"同比下降|同比减少|减少|下降|压缩|降低|缩短|缩减|精简|降幅|减轻|节约|节省")
@@ -546,6 +582,7 @@ def _previous_clause_topic(view: str, sent: Sentence, clause_start: int, breaks:
 _AGENT_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:区|县|市|省|镇|乡)各级|^各级")
 
 
+@lru_cache(maxsize=8192)
 def _agent_of(lead: str) -> str:
     """Who acts in a lead with its verb in the middle: 蕉城区各级人民调解组织排查出矛盾纠纷 → 人民调解组织."""
     vs = [v for v in _VERB_ANY.finditer(lead) if v.end() < len(lead)]
