@@ -35,13 +35,41 @@ def _scope(store: GraphStore, level: str, role: str, region: str, years: str) ->
 
 def _pair_reports(inc: Incidence, ctx: Contexts, xa, xb, a: np.ndarray, b: np.ndarray):
     """For pairs (a[i], b[i]) of columns of xa and xb (CSC): (reports, regions, years) where the
-    pair is found together, all pairs at once."""
+    pair is found together, all pairs at once.
+
+    The units holding both: for each pair, the units of its shorter column are looked up among
+    the units of its longer one, marked in a table one distinct long column at a time — the cost
+    follows the columns of the pairs shown, not the number of units in the store."""
     if not len(a):
         return []
-    both = xa[:, a].multiply(xb[:, b]).tocsc()
-    both.eliminate_zeros()
-    pair = np.repeat(np.arange(len(a)), np.diff(both.indptr))
-    return inc.describe_groups(pair, ctx.report[both.indices], len(a))
+    for x in (xa, xb):
+        if not x.has_sorted_indices:
+            x.sort_indices()
+    a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+    len_a, len_b = np.diff(xa.indptr)[a], np.diff(xb.indptr)[b]
+    marked = np.zeros(xa.shape[0], dtype=bool)
+    pairs, rows = [], []
+    for long_x, long_c, short_x, short_c, side in ((xa, a, xb, b, len_a >= len_b), (xb, b, xa, a, len_a < len_b)):
+        sel = np.flatnonzero(side)
+        order = sel[np.argsort(long_c[sel], kind="stable")]
+        if not len(order):
+            continue
+        starts = np.flatnonzero(np.r_[True, long_c[order][1:] != long_c[order][:-1]])
+        for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):
+            idx = order[lo:hi]
+            col = long_c[idx[0]]
+            held = long_x.indices[long_x.indptr[col]:long_x.indptr[col + 1]]
+            first, n = short_x.indptr[short_c[idx]], short_x.indptr[short_c[idx] + 1] - short_x.indptr[short_c[idx]]
+            where = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+            cand = short_x.indices[where]
+            marked[held] = True
+            hit = marked[cand]
+            marked[held] = False
+            pairs.append(np.repeat(idx, n)[hit])
+            rows.append(cand[hit])
+    pair, unit = np.concatenate(pairs), np.concatenate(rows)
+    keep = np.argsort(pair, kind="stable")  # by pair, each pair's units ascending
+    return inc.describe_groups(pair[keep], ctx.report[unit[keep]], len(a))
 
 
 def _pairs(counts, n_a, n_b, total: int, min_support: int, upper: bool = False):
