@@ -86,6 +86,22 @@ def indicator_by_adoption(store: GraphStore, indicator: str, measure: str, role:
 SCOPES = ("same", "under", "province")
 
 
+def _first_targets(inc, tk: np.ndarray, limit: int) -> np.ndarray:
+    """Targets in a stable order — region (adcode), indicator, report — and, with a limit, only
+    as many as can make the first `limit` rows (each target gives at least one row): those are
+    picked by one partition on a numeric key, then only they are sorted."""
+    rep = inc.o_rep[tk].astype(np.int64)
+    ad, ind = inc.ad_int[rep], inc.o_ind[tk].astype(np.int64)
+    if limit and len(tk) > limit:
+        ni, nr = max(1, len(inc.indicator_ids)), max(1, inc.n_reports)
+        if int(ad.max(initial=0)) * ni * nr < 2 ** 62:
+            key = (ad * ni + ind) * nr + rep
+            cut = np.partition(key, limit - 1)[limit - 1]
+            keep = key <= cut  # ties at the cut included, then ordered below
+            tk, rep, ad, ind = tk[keep], rep[keep], ad[keep], ind[keep]
+    return tk[np.lexsort((rep, ind, ad))]
+
+
 @register("targets-vs-results", "目标与结果 Targets vs results",
           "a plan's targets beside reported values of the same indicator for the same region",
           Param("indicator", str, "", "only indicators whose name contains this (empty: all)"),
@@ -109,9 +125,7 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
     if mask is not None:
         tsel &= mask[inc.o_rep]
     tsel &= inc.ad_int[inc.o_rep] >= 0
-    tk = np.flatnonzero(tsel)
-    # targets in a stable order: region, indicator, report
-    tk = tk[np.lexsort((inc.o_rep[tk], inc.o_ind[tk], inc.ad_int[inc.o_rep[tk]]))]
+    tk = _first_targets(inc, np.flatnonzero(tsel), limit)
     results = np.flatnonzero(~inc.o_target & (inc.ad_int[inc.o_rep] >= 0))
     r_ad = inc.ad_int[inc.o_rep[results]]
     big = 10 ** 6
