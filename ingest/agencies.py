@@ -208,7 +208,7 @@ def _region_automaton():
 
 def _region_hits(view: str) -> list[tuple[int, str]]:
     """(end offset, name) of every region name in the view, by end; the longest first at one end."""
-    return list(iter_units(_region_automaton(), view))
+    return iter_units(_region_automaton(), view)
 
 
 def _own_region_actors(view: str, regions: list[str]) -> list[tuple[int, int]]:

@@ -187,21 +187,16 @@ def as_units(s: str) -> str:
     return s.encode("utf-16-be", "surrogatepass").decode("latin-1")
 
 
-def iter_units(automaton, text: str):
+def iter_units(automaton, text: str) -> list[tuple[int, object]]:
     """(end offset in `text`, value) of every key of an automaton whose keys were added with
     `as_units`: the same matches, in the same order, as the automaton's `iter` over the text itself."""
     astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
-    if not astral:
-        for e, value in automaton.iter(as_units(text)):
-            if e % 2:  # the match began on a character's first byte
-                yield (e - 1) // 2, value
-        return
+    if not astral:  # a match is real where it began on a character's first byte, i.e. ends on an odd one
+        return [((e - 1) // 2, value) for e, value in automaton.iter(as_units(text)) if e % 2]
     # Characters beyond the BMP take two code units: the i-th of them ends at unit astral[i] + i + 2.
     ends = [a + i + 2 for i, a in enumerate(astral)]
-    for e, value in automaton.iter(as_units(text)):
-        if e % 2:
-            unit_end = (e + 1) // 2
-            yield unit_end - bisect.bisect_right(ends, unit_end) - 1, value
+    return [((e + 1) // 2 - bisect.bisect_right(ends, (e + 1) // 2) - 1, value)
+            for e, value in automaton.iter(as_units(text)) if e % 2]
 
 
 @dataclass(frozen=True)
@@ -212,23 +207,15 @@ class Sentence:
 
 
 _SENT_END = re.compile(r"[。！？!?；;]+|\n+")
+# A sentence as `split_sentences` delimits it, blanks trimmed: from a character that is neither
+# blank nor a break, to the last such character before the next break, then any spaces and the run
+# of 。！？； that closes it; or a bare run of 。！？； (where only blanks stood before it).
+_SENTENCE = re.compile(r"[^\s。！？!?；;](?:[^。！？!?；;\n]*[^\s。！？!?；;])?(?:[^\S\n]*[。！？!?；;]+)?|[。！？!?；;]+")
 
 
 def split_sentences(view: str) -> list[Sentence]:
-    """Sentences of the view: split at 。！？； and line breaks; spans exclude surrounding blanks."""
-    out: list[Sentence] = []
-    pos = 0
-    for m in _SENT_END.finditer(view):
-        _add(out, view, pos, m.end() if m.group().strip() else m.start())
-        pos = m.end()
-    _add(out, view, pos, len(view))
-    return out
+    """Sentences of the view: split at 。！？； and line breaks; spans exclude surrounding blanks.
 
-
-def _add(out: list[Sentence], view: str, start: int, end: int) -> None:
-    while start < end and view[start].isspace():
-        start += 1
-    while end > start and view[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(len(out), start, end))
+    One regex pass finds the trimmed sentences themselves (the same spans as splitting at
+    `_SENT_END` and trimming each piece)."""
+    return [Sentence(i, m.start(), m.end()) for i, m in enumerate(_SENTENCE.finditer(view))]
