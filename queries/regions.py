@@ -246,9 +246,10 @@ def region_compare(store: GraphStore, region_a: str, region_b: str, years: str, 
             continue
         na, nb = da[1] if da else 0, db[1] if db else 0
         d = da or db
+        ma, mb = da[6] if da else None, db[6] if db else None  # medians: a float or None, never NaN
         rows.append([key[0], key[1].split("\t")[0], d[0], where, la, na, ta,
-                     rnd(na / ta) if ta else None, rnd(da[6]) if da else None, lb, nb, tb,
-                     rnd(nb / tb) if tb else None, rnd(db[6]) if db else None, d[4], small])
+                     round(na / ta, 4) if ta else None, None if ma is None else round(ma, 4), lb, nb, tb,
+                     round(nb / tb, 4) if tb else None, None if mb is None else round(mb, 4), d[4], small])
     return Table(cols, rows)
 
 
