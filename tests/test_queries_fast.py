@@ -73,7 +73,7 @@ def random_records(n: int = 80, seed: int = 5) -> list[ReportRecord]:
             k = rng.randrange(len(roles))
             ind, unit = rng.choice([("出庭应诉率", "%"), ("复议纠错率", "%"), ("执法案件数", "件")])
             value = float(rng.choice([60, 75, 80, 80, 92.5, 100, 120]))
-            sid = k * 20 + 10 + j
+            sid = k * 20 + (rng.randint(0, 5) if rng.random() < 0.5 else 10 + j)  # often beside a measure
             text = f"{rid}第{sid}句：{ind}为{value}{unit}。"
             outcomes.append(Outcome(indicator=ind, value=value, unit=unit, kind="rate" if unit == "%" else "count",
                                     is_target=roles[k] in ("plans", "targets"), evidence=f"{ind}{value}{unit}",
@@ -317,3 +317,36 @@ def test_listings_match_the_cypher_aggregations(any_store):
 
 def test_listings_match_the_cypher_aggregations_with_undated_reports(corpus):
     _check_listings(corpus, years=(0, 2020), limits=(1000, 10))
+
+
+def _units(store):
+    """(kind, id) → {level: set of units}, from the MENTIONS edges and outcomes as stored."""
+    held: dict[tuple, dict] = defaultdict(lambda: defaultdict(set))
+    for rid, mid, sec, sids in store.read("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) "
+                                          "RETURN r.id, m.id, e.section, e.sentence_ids").rows:
+        held[("m", mid)]["report"].add((rid,))
+        held[("m", mid)]["section"].add((rid, sec))
+        held[("m", mid)]["sentence"] |= {(rid, s) for s in sids or []}
+    for rid, ind, sec, sid in store.read("MATCH (o:Outcome) RETURN o.report, o.indicator, o.section, "
+                                         "o.sentence_id").rows:
+        held[("i", ind)]["report"].add((rid,))
+        held[("i", ind)]["section"].add((rid, sec))
+        held[("i", ind)]["sentence"].add((rid, sid))
+    return held
+
+
+@pytest.mark.parametrize("level", ["sentence", "section", "report"])
+def test_pair_reports_regions_and_years(corpus, level):
+    held, reps = _units(corpus), _reports(corpus)
+    names = {r[0]: r[1] for r in corpus.read("MATCH (j:Jurisdiction) RETURN j.id, j.name").rows}
+    for query, a_col, b_col, kind_b in (("measure-indicator", "measure_id", "indicator", "i"),
+                                        ("measure-measure", "measure_a_id", "measure_b_id", "m")):
+        t = run_query(corpus, query, {"level": level, "limit": 0})
+        assert len(t) > 5
+        for r in t.records():
+            both = held[("m", r[a_col])][level] & held[(kind_b, r[b_col])][level]
+            rids = {u[0] for u in both}
+            assert r["both"] == len(both) and r["reports"] == len(rids), (query, r[a_col], r[b_col])
+            assert r["years"] == ",".join(str(y) for y in sorted({reps[x][1] for x in rids if reps[x][1]}))
+            regions = sorted({names[reps[x][0]] for x in rids})
+            assert r["regions"].split("…")[0].split("、") == regions[:12]
