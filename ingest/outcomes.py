@@ -390,7 +390,7 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
     topics: dict[int, tuple[int, str, str]] = {}  # sentence → (end of last number, its topic, its verb)
     clause_prefix: dict[int, str] = {}  # clause start → the object of the clause before it
     sent_prefix: dict[int, str] = {}
-    clause_spans: dict[int, tuple[int, int]] = {}  # outcome index → its clause, for the measure link
+    linker = _MeasureLinker(measures)
     breaks = _Breaks(view)
     clauses = [breaks.clause_of(sentences, sent_starts, h) for h in hits]
     prev_topics: dict[tuple[int, int], tuple | None] = {}
@@ -461,17 +461,15 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
                                verb_m.group() if verb_m else (topic[2] if topic else ""),
                                _agent_of(cl) or (topic[3] if topic and len(topic) > 3 else ""))
         is_target = _is_target(view, sent, h, role)
+        measure = linker.link(sent.id, h.start, clause_start, clause_end)
         for name in names:
             ind = name or _RX18.sub("", evidence)[:20]
             common = dict(unit=unit, kind=kind_, approx=h.approx, is_target=is_target, evidence=evidence,
-                          where=Evidence(sentence=text[sent.start:sent.end], start=h.start, end=h.end,
+                          measure=measure, where=Evidence(sentence=text[sent.start:sent.end], start=h.start, end=h.end,
                                          sentence_id=sent.id, section=sec.ordinal if sec else None, role=role))
             if h.range_low is not None:
-                clause_spans[len(out)] = (clause_start, clause_end)
                 out.append(Outcome(indicator=ind, value=h.range_low, **common))
-            clause_spans[len(out)] = (clause_start, clause_end)
             out.append(Outcome(indicator=ind, value=h.value, direction=direction, baseline=baseline, **common))
-    _link_measures(out, measures, clause_spans)
     return out
 
 
@@ -822,27 +820,31 @@ def _default_fixed_terms() -> frozenset[str]:
     return fixed_terms_of(load_taxonomy())
 
 
-def _link_measures(outcomes: list[Outcome], measures: list[MeasureMention],
-                   clauses: dict[int, tuple[int, int]] | None = None) -> None:
-    """An outcome quantifies the measure named in its own clause (nearest to the number), else the
-    nearest one before it in the sentence, else the first one after it in the sentence."""
-    by_sentence: dict[int, list[tuple[int, str]]] = {}
-    for mm in measures:
-        if not mm.id:
-            continue
-        for ev in mm.mentions:
-            by_sentence.setdefault(ev.sentence_id, []).append((ev.start, mm.id))
-    clauses = clauses or {}
-    for i, o in enumerate(outcomes):
-        cands = by_sentence.get(o.where.sentence_id, [])
+class _MeasureLinker:
+    """Which measure an outcome quantifies: the one named in its own clause (nearest to the number),
+    else the nearest one before it in the sentence, else the first one after it in the sentence.
+
+    Mentions are grouped by sentence and sorted once, so that each number bisects its sentence's."""
+
+    def __init__(self, measures: list[MeasureMention]):
+        by_sentence: dict[int, list[tuple[int, str]]] = {}
+        for mm in measures:
+            if not mm.id:
+                continue
+            for ev in mm.mentions:
+                by_sentence.setdefault(ev.sentence_id, []).append((ev.start, mm.id))
+        for cands in by_sentence.values():
+            cands.sort()
+        self.by_sentence = by_sentence
+
+    def link(self, sentence_id: int, pos: int, clause_start: int, clause_end: int) -> str | None:
+        """The measure id for a number at `pos` in a sentence and clause, or None."""
+        cands = self.by_sentence.get(sentence_id)
         if not cands:
-            continue
-        cs, ce = clauses.get(i, (o.where.start, o.where.start))
-        inside = [(abs(st - o.where.start), mid) for st, mid in cands if cs <= st < ce]
-        before = [(st, mid) for st, mid in cands if st <= o.where.start]
-        if inside:
-            o.measure = min(inside)[1]
-        elif before:
-            o.measure = max(before)[1]
-        else:
-            o.measure = min(cands)[1]
+            return None
+        lo = bisect.bisect_left(cands, (clause_start, ""))
+        hi = bisect.bisect_left(cands, (clause_end, ""))
+        if lo < hi:  # named in the clause: the nearest (then the smallest id)
+            return min((abs(st - pos), mid) for st, mid in cands[lo:hi])[1]
+        i = bisect.bisect_left(cands, (pos + 1, ""))  # mentions starting at or before the number
+        return cands[i - 1][1] if i else cands[0][1]
