@@ -109,7 +109,7 @@ def _summaries(inc: Incidence, keys: np.ndarray, reps: np.ndarray, roles: np.nda
 
 
 def _label_sets(gid: np.ndarray, values: np.ndarray, n: int, label, skip_zero: bool = False,
-                by_label: bool = False) -> list[str]:
+                by_label: bool = False, memo: dict | None = None) -> list[str]:
     """Per group, its distinct values as ","-joined labels (in value order, or by label).
 
     Each group's set of values is a bit mask (up to 52 distinct values; beyond, group by group);
@@ -118,7 +118,8 @@ def _label_sets(gid: np.ndarray, values: np.ndarray, n: int, label, skip_zero: b
         return [""] * n
     v0 = int(values.min())
     width = int(values.max()) - v0 + 1
-    if width <= 52:
+    numbered = width > 52
+    if not numbered:
         uv, codes = np.arange(v0, v0 + width), values - v0
     else:  # a wide span (say undated reports, year 0, beside 2020): number the distinct values
         uv, codes = np.unique(values, return_inverse=True)
@@ -131,12 +132,19 @@ def _label_sets(gid: np.ndarray, values: np.ndarray, n: int, label, skip_zero: b
                 out[g].append(label(v))
         return [",".join(sorted(x) if by_label else x) for x in out]
     masks = np.bincount(gg, weights=np.ldexp(1.0, cc), minlength=n).astype(np.int64)
-    spelled: dict[int, str] = {}
-    for m in np.unique(masks).tolist():
-        vals = [int(uv[b]) for b in range(width) if m >> b & 1 and not (skip_zero and uv[b] == 0)]
-        names = [label(v) for v in vals]
-        spelled[m] = ",".join(sorted(names) if by_label else names)
-    return [spelled[m] for m in masks.tolist()]
+    # a mask read from the lowest value; `memo` (the same label, skip_zero and by_label) keeps
+    # what was spelled for the next call (not for numbered values: their bits mean other values)
+    base = int(uv[0])
+    spelled = memo if memo is not None and not numbered else {}
+    out = []
+    for m in masks.tolist():
+        text = spelled.get((base, m))
+        if text is None:
+            vals = [int(uv[b]) for b in range(width) if m >> b & 1 and not (skip_zero and uv[b] == 0)]
+            names = [label(v) for v in vals]
+            text = spelled[(base, m)] = ",".join(sorted(names) if by_label else names)
+        out.append(text)
+    return out
 
 
 def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], tuple]:
@@ -531,6 +539,8 @@ def adoption_first_seen(store: GraphStore, measure: str, grain: str, role: str, 
     # rows by measure id, then region; a measure's reports are read only while rows are wanted
     rows: list[list] = []
     truncated = False
+    spelled: dict = {}  # year lists already spelled out
+    places: dict[int, tuple[str, str]] = {}  # region key → (adcode, name)
     for m in sorted(sel, key=lambda i: inc.measure_ids[i]):
         rep = xs.indices[xs.indptr[m]:xs.indptr[m + 1]].astype(np.int64)
         rep = rep[valid[rep]]
@@ -551,10 +561,14 @@ def adoption_first_seen(store: GraphStore, measure: str, grain: str, role: str, 
         ends = np.append(starts[1:], len(rep))[:take]
         starts = starts[:take]
         gid = np.repeat(np.arange(take), ends - starts)
-        years = _label_sets(gid, yr[:ends[-1]], take, str, skip_zero=True)
+        years = _label_sets(gid, yr[:ends[-1]], take, str, skip_zero=True, memo=spelled)
         mid, mname = inc.measure_ids[m], inc.measure_names[m]
-        for i, st in enumerate(starts.tolist()):
-            code, y = _code(reg[st]), int(yr[st])
-            rows.append([mid, mname, _name(inc, code), code, y if y > 0 else None,
-                         inc.report_ids[rep[st]] if y > 0 else None, int(ends[i] - st), years[i]])
+        for st, end, g, y, r, yrs in zip(starts.tolist(), ends.tolist(), reg[starts].tolist(), yr[starts].tolist(),
+                                         rep[starts].tolist(), years):
+            place = places.get(g)
+            if place is None:
+                code = _code(g)
+                place = places[g] = (code, _name(inc, code))
+            rows.append([mid, mname, place[1], place[0], y if y > 0 else None,
+                         inc.report_ids[r] if y > 0 else None, end - st, yrs])
     return Table(cols, rows, truncated)
