@@ -445,6 +445,7 @@ def _by_report(rep: np.ndarray, n_reports: int) -> tuple[np.ndarray, np.ndarray,
     """Entries grouped by report: their positions in report order, and each report's first
     position in that order and number of entries."""
     order = np.argsort(rep, kind="stable")
+    order = order.astype(np.int32) if len(order) < 2 ** 31 else order  # half the memory, kept per store
     counts = np.bincount(rep, minlength=n_reports)
     return order, np.cumsum(counts) - counts, counts
 

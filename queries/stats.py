@@ -134,7 +134,7 @@ def value_codes(values) -> tuple[np.ndarray, np.ndarray]:
     v = np.asarray(values, dtype=np.float64)
     ok = ~np.isnan(v)
     uniq, inv = np.unique(v[ok], return_inverse=True)
-    codes = np.full(len(v), -1, dtype=np.int64)
+    codes = np.full(len(v), -1, dtype=np.int32 if len(v) < 2 ** 31 else np.int64)
     codes[ok] = inv.ravel()
     return uniq, codes
 
