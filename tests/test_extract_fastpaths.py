@@ -7,6 +7,7 @@ text, so that a later change that breaks the equivalence fails here and not in a
 """
 from __future__ import annotations
 
+import gc
 import random
 import re
 
@@ -15,7 +16,9 @@ import pytest
 
 from ingest import outcomes
 from ingest.agencies import find_actors
+from govkg.errors import InputError
 from ingest.clean import _SENT_END, Sentence, _fold_table, as_units, iter_units, normalize, split_sentences
+from ingest.pipeline import extract_file
 from ingest.readers import _COMMON, _plausibility
 from ingest.records import Evidence, Jurisdiction, MeasureMention
 
@@ -128,3 +131,24 @@ def test_actor_of_the_own_region_comes_before_a_level_reading():
     assert [n for n, _, _ in find_actors("市中区司法局印发了方案，市中区委召开会议。", j)] == ["市中区司法局", "市中区委"]
     assert [n for n, _, _ in find_actors("国务院办公厅、司法部和全国普法办部署😀，区司法局落实。")] == \
         ["国务院办公厅", "司法部", "全国普法办", "区司法局"]
+
+
+def test_extraction_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    report = tmp_path / "r.txt"
+    report.write_text("平罗县2023年度法治政府建设情况报告\n2023年，平罗县深入推进依法行政，行政复议案件48件，依法纠错率12.5%。\n"
+                      "全面落实行政执法“三项制度”，推进法治宣传教育和普法工作，法治政府建设取得新成效。\n"
+                      "二、存在的问题\n一是行政执法有待进一步规范；二是依法行政能力还有欠缺，基层法治力量仍然薄弱。\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text(" ", encoding="utf-8")
+    assert gc.isenabled()
+    assert extract_file(report).outcomes
+    assert gc.isenabled()
+    with pytest.raises(InputError):
+        extract_file(empty)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract_file(report)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
