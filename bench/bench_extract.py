@@ -29,33 +29,62 @@ def _default_paths() -> list[Path]:
     return [shared if shared.exists() else ROOT / "data" / "reports"]
 
 
+STAGES = ["read", "view", "metadata", "sentences", "sections", "measures", "outcomes", "initiatives", "agencies",
+          "problems"]
+
+
 def _stages(docs, taxonomy) -> dict[str, float]:
-    """Seconds per stage over one pass of all documents."""
+    """Seconds per stage over one pass of all documents, the stages as `extract_document` runs them
+    (reading is timed apart: `read_document` on each file again), with the garbage collector paused
+    per document as `extract_document` pauses it."""
+    from ingest.outcomes import fixed_terms_of
+    from ingest.pipeline import _collector_paused
+
+    t = dict.fromkeys(STAGES, 0.0)
+    fixed = fixed_terms_of(taxonomy)
+    for d in docs:
+        with _collector_paused():
+            marks = _stage_marks(d, taxonomy, fixed)
+        for k, a, b in zip(STAGES, marks, marks[1:]):
+            t[k] += b - a
+    return t
+
+
+def _stage_marks(d, taxonomy, fixed) -> list[float]:
+    """CPU clock readings before the first stage of one document and after each stage."""
+    from ingest.agencies import find_agencies
     from ingest.clean import mask_debris, normalize, split_sentences
     from ingest.initiatives import find_initiatives
     from ingest.measures import find_measures
+    from ingest.metadata import read_metadata
     from ingest.outcomes import find_outcomes
+    from ingest.problems import find_problems
     from ingest.sections import find_sections
 
-    t = dict.fromkeys(["view", "sentences", "sections", "measures", "outcomes", "initiatives"], 0.0)
     clock = time.process_time
-    for d in docs:
-        t0 = clock()
-        view = mask_debris(normalize(d.text))
-        t1 = clock()
-        sents = split_sentences(view)
-        t2 = clock()
-        secs = find_sections(view)
-        t3 = clock()
-        ms = find_measures(view, d.text, sents, secs, taxonomy)
-        t4 = clock()
-        find_outcomes(view, d.text, sents, secs, ms)
-        t5 = clock()
-        find_initiatives(view, d.text, sents, secs, ms, taxonomy)
-        t6 = clock()
-        for k, a, b in zip(t, (t0, t1, t2, t3, t4, t5), (t1, t2, t3, t4, t5, t6)):
-            t[k] += b - a
-    return t
+    marks = [clock()]
+    read_document(d.source)
+    marks.append(clock())
+    normal = normalize(d.text)
+    view = mask_debris(normal)
+    marks.append(clock())
+    meta = read_metadata(normal)
+    marks.append(clock())
+    sents = split_sentences(view)
+    marks.append(clock())
+    secs = find_sections(view, meta.kind, meta.year)
+    marks.append(clock())
+    ms = find_measures(view, d.text, sents, secs, taxonomy)
+    marks.append(clock())
+    find_outcomes(view, d.text, sents, secs, ms, meta.kind, fixed_terms=fixed)
+    marks.append(clock())
+    find_initiatives(view, d.text, sents, secs, ms, taxonomy)
+    marks.append(clock())
+    find_agencies(view, d.text, sents, ms, jurisdiction=meta.jurisdiction)
+    marks.append(clock())
+    find_problems(view, d.text, sents, secs, ms)
+    marks.append(clock())
+    return marks
 
 
 def main() -> int:
