@@ -1,27 +1,43 @@
 """Listing queries: what the store holds.
 
-Both are served from the incidence (`queries.incidence`): the reports as scanned, with their
-MENTIONS edges and outcomes counted per report, and the taxonomy measures with the number of
-reports mentioning each — the same answer as the Cypher aggregation over every report, without
-running it on every call.
+`measures` is served from the incidence (`queries.incidence`): the taxonomy measures with the
+number of reports mentioning each, the same answer as a Cypher aggregation over every MENTIONS
+edge without running it on every call. `reports` comes from the incidence when a current one is
+cached (the app builds it at start), otherwise from one Cypher read that counts facts only for
+the reports listed (a page of `limit`, not every report): no scan is started for a listing.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from graph.store import GraphStore, Table
-from queries.catalog import Param, register
-from queries.incidence import get_incidence
+from queries.catalog import Param, register, with_columns
+from queries.incidence import cached_incidence, get_incidence
 
 REPORT_COLUMNS = ["report", "title", "kind", "year", "province", "adcode", "issuer", "mentions", "outcomes"]
+
+
+# The page of reports first, then the facts of those reports only.
+REPORTS_PAGE = ("MATCH (r:Report) WHERE $year = 0 OR r.year = $year "
+                "WITH r ORDER BY r.year, r.id LIMIT $limit "
+                "OPTIONAL MATCH (r)-[m:MENTIONS]->(:Measure) "
+                "WITH r, count(m) AS mentions "
+                "OPTIONAL MATCH (r)-[:REPORTS]->(o:Outcome) "
+                "RETURN r.id AS report, r.title AS title, r.kind AS kind, r.year AS year, r.province AS province, "
+                "r.jurisdiction AS adcode, r.issuer AS issuer, mentions, count(o) AS outcomes "
+                "ORDER BY year, report")
 
 
 @register("reports", "报告列表 Reports", "every stored report with region, year, kind and counts of facts",
           Param("year", int, 0, "only this year (0: all years)"), Param("limit", int, 1000, "most rows"))
 def reports(store: GraphStore, year: int | None, limit: int) -> Table:
-    inc = get_incidence(store)
+    if limit <= 0:  # LIMIT 0 gives no rows (as the Cypher listing always did on the embedded store)
+        return Table(list(REPORT_COLUMNS), [])
+    inc = cached_incidence(store)
+    if inc is None:
+        return with_columns(store.read(REPORTS_PAGE, {"year": year or 0, "limit": limit}), list(REPORT_COLUMNS))
     t = inc.report_table
-    if t is None or not inc.n_reports or limit <= 0:  # LIMIT 0 gives no rows, as the Cypher listing did
+    if t is None or not inc.n_reports:
         return Table(list(REPORT_COLUMNS), [])
     undated, mentions = inc.remember("report-listing", lambda: _listing_arrays(inc))
     idx = np.arange(inc.n_reports)

@@ -697,6 +697,14 @@ def get_incidence(store: GraphStore) -> Incidence:
     return inc
 
 
+def cached_incidence(store: GraphStore) -> Incidence | None:
+    """The store's incidence when one is cached and still current; None otherwise (nothing is
+    built: for a query that has a cheap answer of its own without it)."""
+    with _CACHE_LOCK:
+        inc = _CACHE.get(store)
+    return inc if inc is not None and inc.fingerprint == fingerprint(store) else None
+
+
 def invalidate(store: GraphStore | None = None) -> None:
     """Forget the cached incidence of one store (or of every store)."""
     with _CACHE_LOCK:

@@ -297,10 +297,19 @@ MEASURES_CYPHER = (
 
 
 def _check_listings(store, years=(0, 2021, 2022), limits=(1000, 3)):
-    for year in years:
-        for limit in limits:
-            t = run_query(store, "reports", {"year": year, "limit": limit})
-            assert t.rows == store.read(REPORTS_CYPHER, {"year": year, "limit": limit}).rows, (year, limit)
+    from queries.incidence import cached_incidence, get_incidence
+
+    # reports: from one Cypher read while no incidence is cached, from the incidence once one is
+    for cached in (False, True):
+        invalidate(store)
+        if cached:
+            get_incidence(store)
+        for year in years:
+            for limit in limits:
+                t = run_query(store, "reports", {"year": year, "limit": limit})
+                assert t.rows == store.read(REPORTS_CYPHER, {"year": year, "limit": limit}).rows, (year, limit)
+                assert (cached_incidence(store) is not None) == cached
+        assert run_query(store, "reports", {"limit": 0}).rows == []
     for least in (0, 1, 3):
         t = run_query(store, "measures", {"min_reports": least})
         assert t.rows == store.read(MEASURES_CYPHER, {"min": least}).rows, least
