@@ -60,6 +60,7 @@ _UNQUOTED = [
 ]
 # Quotes lost in the page: 创新开展法律知识有奖竞答”“宪法朗读者等掌上普法活动.
 _BROKEN_PAIR = re.compile(r"([\u4e00-\u9fff]{3,16})”“([\u4e00-\u9fff]{2,12}?)(?=等|的|和|、|活动|工作|[，,。；;])")
+_BROKEN_TAIL = re.compile(r"([\u4e00-\u9fff]{2,12}?)(?=等|的|和|、|活动|工作|[，,。；;])")  # _BROKEN_PAIR after ”“
 _LEAD_VERBS = re.compile(r"^.*(?:开展|举办|推出|实施|打造|组织|推行|创新|启动|策划|推进|落实|做好|抓好|深化|深入|持续|积极)")
 
 
@@ -106,9 +107,9 @@ def find_initiatives(view: str, text: str, sentences: list[Sentence], sections: 
         if not _plausible(inner):
             continue
         add(inner, m.start(1), m.end(1))
-    for m in (_BROKEN_PAIR.finditer(view) if "”“" in view else ()):
-        first = _LEAD_VERBS.sub("", m.group(1))
-        for name, start in ((first, m.end(1) - len(first)), (m.group(2), m.start(2))):
+    for head, head_end, tail, tail_start in _broken_pairs(view):
+        first = _LEAD_VERBS.sub("", head)
+        for name, start in ((first, head_end - len(first)), (tail, tail_start)):
             if len(name) >= 3 and _plausible(name) and _key(name) not in national:
                 add(name, start, start + len(name))
     # 公共法律服务宣传月, 公共法律服务开放日: an event name of up to ten characters before the word
@@ -181,6 +182,24 @@ def _stop_keys(taxonomy: Taxonomy) -> frozenset[str]:
 
 # Campaigns (蓝天保卫战, 三大攻坚战) are national slogans.
 _FORMULA_SLOGAN = re.compile(r"(?:保卫战|攻坚战|持久战|阻击战)$")
+
+
+def _broken_pairs(view: str):
+    """The matches of `_BROKEN_PAIR` as (group 1, its end, group 2, its start), found from each ”“
+    rather than by trying the pattern at every Chinese character: group 1 is the run of up to 16
+    Chinese characters right before the ”“ (from where the previous match ended), group 2 what
+    `_BROKEN_TAIL` reads right after it."""
+    pos = 0
+    q = view.find("”“")
+    while q >= 0:
+        p = q
+        while p > max(pos, q - 16) and "\u4e00" <= view[p - 1] <= "\u9fff":
+            p -= 1
+        tail = _BROKEN_TAIL.match(view, q + 2) if q - p >= 3 else None
+        if tail:
+            yield view[p:q], q, tail.group(1), tail.start(1)
+            pos = tail.end()
+        q = view.find("”“", max(q + 1, pos))
 
 
 def _is_slogan(s: str) -> bool:

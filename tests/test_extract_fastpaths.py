@@ -18,6 +18,7 @@ from ingest import outcomes
 from ingest.agencies import find_actors
 from govkg.errors import InputError
 from ingest.clean import _SENT_END, Sentence, _fold_table, as_units, iter_units, normalize, split_sentences
+from ingest.initiatives import _BROKEN_PAIR, _broken_pairs
 from ingest.pipeline import extract_file
 from ingest.readers import _COMMON, _plausibility
 from ingest.records import Evidence, Jurisdiction, MeasureMention
@@ -152,3 +153,10 @@ def test_extraction_leaves_the_garbage_collector_as_it_found_it(tmp_path):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_broken_quote_pairs_are_the_matches_of_the_pattern():
+    alphabet = ["”“", "”", "“", "法", "治", "宣", "传", "等", "的", "和", "、", "活动", "工作", "，", "。", "a", " "]
+    for view in _random_texts(alphabet, 20000, 40, seed=2) + ["开展法律知识有奖竞答”“宪法朗读者”等活动"]:
+        plain = [(m.group(1), m.end(1), m.group(2), m.start(2)) for m in _BROKEN_PAIR.finditer(view)]
+        assert list(_broken_pairs(view)) == plain, repr(view)
