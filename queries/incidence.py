@@ -592,8 +592,11 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.kind = _strings(_col(reps, "kind"))
     inc.title = _strings(_col(reps, "title"))
     inc.report_table = reps
-    for r in store.read(SCAN_JURISDICTIONS).rows:
-        inc.jurisdictions[str(r[0])] = dict(zip(("name", "level", "province", "city", "county"), r[1:]))
+    jur = read_columns(store, SCAN_JURISDICTIONS)
+    fields = ("name", "level", "province", "city", "county")
+    cols = [jur.column(c).to_pylist() if jur.num_rows else [] for c in ("id",) + fields]
+    for r in zip(*cols):
+        inc.jurisdictions[str(r[0])] = dict(zip(fields, r[1:]))
     meas = sorted(store.read(SCAN_MEASURES).rows, key=lambda r: r[0])
     inc.measure_ids = [r[0] for r in meas]
     inc.measure_names = [r[1] or r[0] for r in meas]
@@ -659,7 +662,8 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.p_rep = prep.astype(np.int32)
     inc.p_ini = _codes(_col(prom, "initiative"), inc.initiative_ids).astype(np.int32)
     inc.p_role = _roles(_col(prom, "role"))
-    for ini, mid in store.read(SCAN_INSTANCES).rows:
+    inst = read_columns(store, SCAN_INSTANCES)
+    for ini, mid in zip(*(inst.column(c).to_pylist() if inst.num_rows else [] for c in ("initiative", "measure"))):
         inc.initiative_measure.setdefault(ini, []).append(mid)
 
     probs = read_columns(store, SCAN_PROBLEMS)
