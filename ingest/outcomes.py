@@ -464,9 +464,10 @@ def find_outcomes(view: str, text: str, sentences: list[Sentence], sections: lis
         measure = linker.link(sent.id, h.start, clause_start, clause_end)
         for name in names:
             ind = name or _RX18.sub("", evidence)[:20]
+            where = Evidence(sentence=text[sent.start:sent.end], start=h.start, end=h.end, sentence_id=sent.id,
+                             section=sec.ordinal if sec else None, role=role)
             common = dict(unit=unit, kind=kind_, approx=h.approx, is_target=is_target, evidence=evidence,
-                          measure=measure, where=Evidence(sentence=text[sent.start:sent.end], start=h.start, end=h.end,
-                                         sentence_id=sent.id, section=sec.ordinal if sec else None, role=role))
+                          measure=measure, where=where)
             if h.range_low is not None:
                 out.append(Outcome(indicator=ind, value=h.range_low, **common))
             out.append(Outcome(indicator=ind, value=h.value, direction=direction, baseline=baseline, **common))
