@@ -55,8 +55,10 @@ def _automaton(taxonomy: Taxonomy):
         for variant in _variants(key):
             if variant not in exact:  # a variant never overrides a form of its own
                 forms.setdefault(variant, set()).update(ids)
+    rules = _rules(taxonomy)
     for key, ids in forms.items():
-        auto.add_word(as_units(key), (key, tuple(sorted(ids))))  # see `clean.iter_units`
+        # the value says whether context rules decide the form (most forms have none)
+        auto.add_word(as_units(key), (key, tuple(sorted(ids)), bool(rules.get(_rule_key(key)))))  # see `clean.iter_units`
     auto.make_automaton()
     return auto
 
@@ -109,7 +111,7 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
     rules = _rules(taxonomy)
     compact, keep = _compact(view)
     hits = []
-    for end, (key, ids) in iter_units(auto, compact):
+    for end, (key, ids, ruled) in iter_units(auto, compact):
         start = end - len(key) + 1
         if keep:
             s = start + bisect.bisect_right(keep, start)
@@ -118,11 +120,11 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
                 e += 1  # 行政执法“三项制度” keeps its closing quote
         else:
             s, e = start, end + 1
-        hits.append((s, e, key, ids, -(e - s)))
+        hits.append((s, e, key, ids, -(e - s), ruled))
     # A match inside a longer one gives way (执法全过程记录 over 全过程记录); partial overlaps both stand
     # (重大行政决策|决策事项目录 in 重大行政决策事项目录).
     hits.sort(key=_BY_START_LONGEST)
-    kept: list[tuple[int, int, str, tuple, int]] = []
+    kept: list[tuple[int, int, str, tuple, int, bool]] = []
     max_end = -1
     for h in hits:  # every earlier hit starts no later: h is inside one of them iff it ends no later
         if h[1] > max_end:
@@ -132,10 +134,11 @@ def find_measures(view: str, text: str, sentences: list[Sentence], sections: lis
     sent_starts = [s.start for s in sentences]
     out: dict[str, MeasureMention] = {}
     sent_text: dict[int, str] = {}
-    for start, end, key, ids, _ in kept:
+    for start, end, key, ids, _, ruled in kept:
         si = max(0, bisect.bisect_right(sent_starts, start) - 1)
         sent = sentences[si] if sentences else Sentence(0, start, end)
-        ids = _decide(key, ids, view, start, end, sent.start, max(sent.end, end), rules)
+        if ruled:
+            ids = _decide(key, ids, view, start, end, sent.start, max(sent.end, end), rules)
         if not ids:
             continue
         sec = section_at(sections, start)
