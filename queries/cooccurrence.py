@@ -97,7 +97,7 @@ def _first_rows(idx: np.ndarray, p: np.ndarray, both: np.ndarray, keys: np.ndarr
     `keys` orders pairs of equal p and count by their names: the pair (a, b) as a·width + b works
     because measure and indicator ids are numbered in sorted order (`queries.incidence`)."""
     truncated = bool(limit and len(idx) > limit)
-    if truncated:
+    if truncated and limit > 0:
         cut = np.partition(p[idx], limit - 1)[limit - 1]
         idx = idx[p[idx] <= cut]
     idx = idx[_order(p[idx], both[idx], keys[idx])]

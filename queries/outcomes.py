@@ -92,7 +92,7 @@ def _first_targets(inc, tk: np.ndarray, limit: int) -> np.ndarray:
     picked by one partition on a numeric key, then only they are sorted."""
     rep = inc.o_rep[tk].astype(np.int64)
     ad, ind = inc.ad_int[rep], inc.o_ind[tk].astype(np.int64)
-    if limit and len(tk) > limit:
+    if limit > 0 and len(tk) > limit:
         ni, nr = max(1, len(inc.indicator_ids)), max(1, inc.n_reports)
         if int(ad.max(initial=0)) * ni * nr < 2 ** 62:
             key = (ad * ni + ind) * nr + rep

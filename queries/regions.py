@@ -396,7 +396,8 @@ def _region_pairs(b: sparse.csr_matrix, size: np.ndarray, hit: np.ndarray | None
     step = max(1, PAIR_BLOCK // max(1, n))
     parts: list[tuple[np.ndarray, ...]] = []
     kept, floor, more = 0, 0.0, False
-    if limit:
+    prune = limit > 0  # (a negative limit, "all but the last rows", needs every pair)
+    if prune:
         # a first floor from pairs of regions of nearly the same size (neighbours in this order):
         # any more than `limit` qualifying pairs bound the `limit`-th best from below
         floor, more = _neighbour_floor(sets, ss, rows, hit_s, min_shared, limit)
@@ -432,7 +433,7 @@ def _region_pairs(b: sparse.csr_matrix, size: np.ndarray, hit: np.ndarray | None
         sh = s[r, c].astype(np.int64)
         r, c = order[ri[r]], order[c + lo]
         parts.append((np.minimum(r, c), np.maximum(r, c), sh))
-        if limit:
+        if prune:
             kept += len(sh)
             if kept > limit:  # keep what can still make the first `limit` rows (ties included)
                 a, bb, sh = (np.concatenate(x) for x in zip(*parts))
@@ -537,6 +538,9 @@ def adoption_first_seen(store: GraphStore, measure: str, grain: str, role: str, 
     if mask is not None:
         valid &= mask
     # rows by measure id, then region; a measure's reports are read only while rows are wanted
+    if limit < 0:  # all rows but the last few
+        every = adoption_first_seen(store, measure, grain, role, region, 0)
+        return Table(cols, every.rows[:limit], bool(len(every.rows) > limit))
     rows: list[list] = []
     truncated = False
     spelled: dict = {}  # year lists already spelled out
