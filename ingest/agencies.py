@@ -55,11 +55,13 @@ def find_agencies(view: str, text: str, sentences: list[Sentence], measures: lis
     links: dict[tuple[str, str], AgencyLink] = {}
 
     def add(name: str, role: str, start: int, end: int, mids: list[str]) -> None:
-        si = max(0, bisect.bisect_right(sent_starts, start) - 1)
-        sent = sentences[si] if sentences else Sentence(0, start, end)
-        link = links.setdefault((name, role), AgencyLink(
-            name=name, role=role,
-            where=Evidence(sentence=text[sent.start:sent.end], start=start, end=end, sentence_id=sent.id)))
+        link = links.get((name, role))
+        if link is None:  # the first place a unit is named is where it was read
+            si = max(0, bisect.bisect_right(sent_starts, start) - 1)
+            sent = sentences[si] if sentences else Sentence(0, start, end)
+            link = links[(name, role)] = AgencyLink(
+                name=name, role=role,
+                where=Evidence(sentence=text[sent.start:sent.end], start=start, end=end, sentence_id=sent.id))
         for mid in mids:
             if mid not in link.measures:
                 link.measures.append(mid)

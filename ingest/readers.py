@@ -17,6 +17,7 @@ SUFFIXES = {".txt", ".text", ".htm", ".html", ".shtml", ".docx", ".pdf"}
 MAX_BYTES = 20 * 1024 * 1024  # a report is a few hundred KB; anything this big is not one
 MIN_CJK = 100       # fewer Chinese characters than this is a fragment, not a report
 MIN_LEGAL_TERMS = 3  # a rule-of-law report uses its vocabulary dozens of times
+_HEAD_CHARS = 6000  # check_report counts this much of a text first
 
 _HTML_SUFFIXES = {".htm", ".html", ".shtml"}
 _LEGAL_TERMS = re.compile(r"法治|依法|法制|执法|司法|普法|行政复议|行政诉讼|应诉|法律|规范性文件|依法行政|法规|规章")
@@ -156,11 +157,17 @@ def check_report(text: str, path, truncated_html: bool = False) -> None:
     from ingest.clean import matching_views
 
     view = matching_views(text)[1]
-    cjk = len(_NOT_CJK.sub("", view))
+    # The thresholds are low: counting the opening of a report usually settles them, and only a
+    # text that may fail is counted in full (the message gives the full counts).
+    head = view[:_HEAD_CHARS]
+    cjk = len(_NOT_CJK.sub("", head))
+    terms = len(_LEGAL_TERMS.findall(head))
+    if len(view) > len(head) and (cjk < (20 * MIN_CJK if truncated_html else MIN_CJK) or terms < MIN_LEGAL_TERMS):
+        cjk = len(_NOT_CJK.sub("", view))
+        terms = len(_LEGAL_TERMS.findall(view))
     if truncated_html and cjk < 20 * MIN_CJK:
         raise InputError(path, f"truncated HTML page (no closing </html>, {cjk} Chinese characters of text); "
                                f"download it again")
-    terms = len(_LEGAL_TERMS.findall(view))
     if cjk < MIN_CJK or terms < MIN_LEGAL_TERMS:
         from ingest.metadata import find_title
 
