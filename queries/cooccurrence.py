@@ -42,9 +42,8 @@ def _pair_reports(inc: Incidence, ctx: Contexts, xa, xb, a: np.ndarray, b: np.nd
     follows the columns of the pairs shown, not the number of units in the store."""
     if not len(a):
         return []
-    for x in (xa, xb):
-        if not x.has_sorted_indices:
-            x.sort_indices()
+    # (a conversion to CSC gives sorted row numbers; a copy otherwise, never changing a cached matrix)
+    xa, xb = (x if x.has_sorted_indices else x.sorted_indices() for x in (xa, xb))
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     len_a, len_b = np.diff(xa.indptr)[a], np.diff(xb.indptr)[b]
     marked = np.zeros(xa.shape[0], dtype=bool)
