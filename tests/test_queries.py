@@ -215,6 +215,7 @@ def test_problems(fx):
     assert (s["statements"], s["reports"], s["reports_mentioning"], s["regions"]) == (1, 1, 5, "浙江省")
     detail = run_query(fx, "problems", {"detail": True, "measure": "M82"})
     assert [(r["report"], r["source"]) for r in detail.records()] == [("R6", "problems-section")]
+    assert detail.records()[0]["text"] == "R6第5句：推进行政机关负责人出庭应诉。"  # the mention's sentence
     assert run_query(fx, "problems", {"region": "杭州市"}).rows == []
 
 
