@@ -55,20 +55,33 @@ def _pair_reports(inc: Incidence, ctx: Contexts, xa, xb, a: np.ndarray, b: np.nd
             continue
         starts = np.flatnonzero(np.r_[True, long_c[order][1:] != long_c[order][:-1]])
         for lo, hi in zip(starts, np.r_[starts[1:], len(order)]):
-            idx = order[lo:hi]
-            col = long_c[idx[0]]
+            col = long_c[order[lo]]
             held = long_x.indices[long_x.indptr[col]:long_x.indptr[col + 1]]
-            first, n = short_x.indptr[short_c[idx]], short_x.indptr[short_c[idx] + 1] - short_x.indptr[short_c[idx]]
-            where = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
-            cand = short_x.indices[where]
             marked[held] = True
-            hit = marked[cand]
+            for i in order[lo:hi].tolist():
+                c = short_c[i]
+                cand = short_x.indices[short_x.indptr[c]:short_x.indptr[c + 1]]
+                found = cand[marked[cand]]
+                rows.append(found)
+                pairs.append(np.full(len(found), i, dtype=np.int64))
             marked[held] = False
-            pairs.append(np.repeat(idx, n)[hit])
-            rows.append(cand[hit])
     pair, unit = np.concatenate(pairs), np.concatenate(rows)
     keep = np.argsort(pair, kind="stable")  # by pair, each pair's units ascending
     return inc.describe_groups(pair[keep], ctx.report[unit[keep]], len(a))
+
+
+def _described(inc: Incidence, ctx: Contexts, kind: str, xa, xb, a: np.ndarray, b: np.ndarray):
+    """`_pair_reports` for these pairs; on the unfiltered (cached) contexts each pair's answer is
+    kept, so that showing the same pairs again (another page, a measure filter) reads no units."""
+    if ctx.memo is None:
+        return _pair_reports(inc, ctx, xa, xb, a, b)
+    memo = ctx.remember(f"pair-reports-{kind}", dict)
+    keys = list(zip(a.tolist(), b.tolist()))
+    todo = [i for i, k in enumerate(keys) if k not in memo]
+    if todo:
+        for i, d in zip(todo, _pair_reports(inc, ctx, xa, xb, a[todo], b[todo])):
+            memo[keys[i]] = d
+    return [memo[k] for k in keys]
 
 
 def _pairs(counts, n_a, n_b, total: int, min_support: int, upper: bool = False):
@@ -133,7 +146,7 @@ def measure_indicator(store: GraphStore, level: str, role: str, region: str, yea
     xm = ctx.remember("m_csc", ctx.measures.tocsc)
     xi = ctx.remember("i_csc", ctx.indicators.tocsc)
     rows = []
-    for i, (n_reps, regions, yrs) in zip(idx, _pair_reports(inc, ctx, xm, xi, a[idx], b[idx])):
+    for i, (n_reps, regions, yrs) in zip(idx, _described(inc, ctx, "mi", xm, xi, a[idx], b[idx])):
         rows.append([inc.measure_ids[a[i]], inc.measure_names[a[i]], inc.indicator_ids[b[i]],
                      int(both[i]), int(n_m[a[i]]), int(n_i[b[i]]), int(st["either"][i]), total, ctx.level,
                      rnd(st["support"][i]), rnd(st["confidence"][i]), rnd(st["lift"][i]),
@@ -169,7 +182,7 @@ def measure_measure(store: GraphStore, level: str, role: str, region: str, years
     idx, truncated = _first_rows(np.flatnonzero(show), st["p"], both, keys, limit)
     xm = ctx.remember("m_csc", ctx.measures.tocsc)
     rows = []
-    for i, (n_reps, regions, yrs) in zip(idx, _pair_reports(inc, ctx, xm, xm, a[idx], b[idx])):
+    for i, (n_reps, regions, yrs) in zip(idx, _described(inc, ctx, "mm", xm, xm, a[idx], b[idx])):
         rows.append([inc.measure_ids[a[i]], inc.measure_names[a[i]], inc.measure_ids[b[i]], inc.measure_names[b[i]],
                      int(both[i]), int(n_m[a[i]]), int(n_m[b[i]]), int(st["either"][i]), total, ctx.level,
                      rnd(st["support"][i]), rnd(st["confidence"][i]), rnd(st["lift"][i]),
