@@ -228,7 +228,10 @@ def test_cli_jobs_bulk_and_exit_status(corpus, tmp_path):
     from govkg.cli import cli
 
     db = tmp_path / "cli.lbdb"
-    res = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db), "--jobs", "2", "--bulk", "-q"])
+    res = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db), "--bulk", "--bulk-round", "0", "-q"])
+    assert res.exit_code == 2 and "--bulk-round" in res.output and not db.exists()
+    res = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db), "--jobs", "2", "--bulk",
+                                   "--bulk-round", "7", "-q"])
     assert res.exit_code == 1, res.output  # the broken file
     assert "24 added" in res.output and "1 failed" in res.output
     res = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db), "--bulk", "-q"])

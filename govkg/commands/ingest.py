@@ -19,10 +19,12 @@ from govkg.cli import _open, store_options
               help="Big first load into an EMPTY embedded store: Parquet files + COPY (refused on a non-empty store).")
 @click.option("--batch", type=click.IntRange(min=1), default=200, show_default=True,
               help="New reports written per transaction.")
+@click.option("--bulk-round", type=click.IntRange(min=1), default=20_000, show_default=True,
+              help="With --bulk: reports copied per transaction (lower it to use less memory).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Print a line per file.")
 @store_options
-def ingest(paths, force, jobs, bulk, batch, quiet, verbose, settings):
+def ingest(paths, force, jobs, bulk, batch, bulk_round, quiet, verbose, settings):
     """Extract report files and write them into the store; print what was added, updated and skipped.
 
     Extraction runs on every core (--jobs); one process writes, in batches. Each report is
@@ -52,7 +54,7 @@ def ingest(paths, force, jobs, bulk, batch, quiet, verbose, settings):
     t0 = time.perf_counter()
     with _open(settings) as store:
         summary = ingest_paths(store, paths, force=force, on_file=on_file, jobs=jobs or default_jobs(),
-                               bulk=bulk, progress=not quiet, batch=batch)
+                               bulk=bulk, progress=not quiet, batch=batch, bulk_round=bulk_round)
     dt = time.perf_counter() - t0
     n = len(summary.added) + len(summary.updated) + len(summary.unchanged) + len(summary.failed)
     click.echo(f"{settings.describe()}: {summary.line()}")
