@@ -262,12 +262,7 @@ def bench_queries(db, runs: int, out: dict) -> None:
 
     store = open_spec(db, read_only=True)
     try:
-        try:
-            from queries.incidence import invalidate
-
-            invalidate(store)
-        except ImportError:
-            pass
+        bench_incidence(store, out)
         values = filter_values(store)
         out["filters"] = values
         say(f"    filters: {', '.join(f'{k}={v}' for k, v in values.items())}")
@@ -287,6 +282,32 @@ def bench_queries(db, runs: int, out: dict) -> None:
         bench_sparse(store, out)
     finally:
         store.close()
+
+
+def bench_incidence(store, out: dict) -> None:
+    """The analytics cache: a scan of the store into it (what `govkg ingest` does at its end, and
+    the first query does when no file is kept), then loading the kept file in a fresh process's
+    place. The catalog queries are then timed as after an ingest: with the file present."""
+    from queries import incidence
+
+    incidence.invalidate(store)  # memory and file
+    t = time.perf_counter()
+    inc = incidence.get_incidence(store)
+    scan_s = time.perf_counter() - t
+    path = incidence.cache_path(store)
+    size = path.stat().st_size / 1e6 if path is not None and path.exists() else float("nan")
+    with incidence._CACHE_LOCK:
+        incidence._CACHE.pop(store, None)  # as a new process finds it: the file only
+    t = time.perf_counter()
+    loaded = incidence.load_saved(store, incidence.fingerprint(store))
+    load_s = time.perf_counter() - t
+    with incidence._CACHE_LOCK:
+        incidence._CACHE.pop(store, None)
+    out["incidence"] = {"scan_s": scan_s, "load_s": load_s, "file_mb": size, "loaded": loaded is not None,
+                        "reports": inc.n_reports}
+    say(f"    analytics cache: scan of the store {scan_s:.2f} s (as at the end of `govkg ingest`), "
+        f"file {size:.0f} MB, loaded by a new process in {load_s:.2f} s"
+        + ("" if loaded is not None else " (NOT LOADED: the file was missing or stale)"))
 
 
 def bench_sparse(store, out: dict) -> None:
@@ -319,7 +340,7 @@ def bench_sparse(store, out: dict) -> None:
         ref = out["sparse"]["xtx_ms"] + out["sparse"]["scan_ms"] + out["sparse"]["build_ms"]
         worst = max(ok, key=lambda k: ok[k]["p50_ms"])
         say(f"  slowest query p50 vs sparse reference incl. reading X ({ref:.0f} ms): {worst} "
-            f"{ok[worst]['p50_ms'] / ref:.1f}x")
+            f"{ok[worst]['p50_ms'] / ref:.2f}x")
 
 
 # -- app pages ------------------------------------------------------------------------------------
@@ -432,7 +453,8 @@ def run(args) -> dict:
                     q.pop("cpu_s")
                     res.update(q)
                 if query_db is not None and kind == "embedded" and not args.no_pages:
-                    say("  app pages (streamlit AppTest; first render, then again with warm caches):")
+                    say("  app pages (streamlit AppTest in a new process, with the analytics cache file as `govkg "
+                        "ingest` leaves it; first render, then again with warm caches):")
                     pg = in_child(bench_pages, query_db)
                     out["rss"]["app pages"] = pg.pop("rss_mb")
                     pg.pop("cpu_s")
@@ -500,7 +522,7 @@ def summary(results: dict) -> None:
             pages = {k: v for k, v in allp.items() if k not in broken}
             if pages:
                 worst = max(pages, key=lambda k: pages[k]["cold_s"])
-                slow = [k for k, v in pages.items() if v["warm_s"] >= TARGETS["page_s"]]
+                slow = [k for k, v in pages.items() if max(v["cold_s"], v["warm_s"]) >= TARGETS["page_s"]]
                 say(f"   {mark(not slow)} pages: slowest first render {worst} {pages[worst]['cold_s']:.2f} s; "
                     f"again: worst {max(v['warm_s'] for v in pages.values()):.2f} s"
                     + (f"; slow: {', '.join(slow)}" if slow else ""))

@@ -56,6 +56,9 @@ class LadybugStore(GraphStore):
     def describe(self) -> str:
         return f"embedded LadybugDB at {self.path}"
 
+    def sidecar(self, name: str) -> Path:
+        return self.path.with_name(f"{self.path.name}.{name}")
+
     def ensure_schema(self) -> None:
         with self._lock:
             for stmt in ladybug_ddl():

@@ -14,6 +14,7 @@ from __future__ import annotations
 import abc
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from govkg.config import Settings
@@ -84,6 +85,11 @@ class GraphStore(abc.ABC):
 
     def describe(self) -> str:
         return self.backend
+
+    def sidecar(self, name: str) -> Path | None:
+        """A file beside the database where derived data (caches) may be kept between processes;
+        None for a store that has no local file (a server)."""
+        return None
 
     # -- shared logic --------------------------------------------------------------------
     def _trace(self, query: str, params: dict | None) -> None:

@@ -13,6 +13,14 @@ at least one of them (a replaced report gets a new `ingested_at`, to the second;
 replaced within the same second as the last ingest is still seen if any of the counts or its
 length changed). `invalidate(store)` drops the cache explicitly.
 
+An embedded store also keeps the scan in a file beside the database (`kg.lbdb.incidence`,
+written after each scan, atomically), so that a new process (the app after a restart, the next
+`govkg query`) loads it in a fraction of a scan's time instead of reading the store again. The
+file starts with its format version and the fingerprint it was made at; it is used only when both
+match the store's current ones, and ignored (then rewritten) when stale, damaged or unreadable.
+It is a pickle, so it is trusted like the database file beside it: whoever can write one can
+write the other.
+
 Example:
     >>> inc = get_incidence(store)
     >>> ctx = inc.contexts("sentence", roles=("achievements",))
@@ -20,10 +28,13 @@ Example:
 """
 from __future__ import annotations
 
+import os
+import pickle
 import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable
 
 import numpy as np
@@ -194,6 +205,21 @@ class Incidence:
     prov_names: list[str] = field(default_factory=list)
     _cache: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __getstate__(self) -> dict:
+        # the cache file keeps the unfiltered contexts of each level (costly to build); whatever
+        # else the queries derived is recomputed on demand
+        state = dict(self.__dict__)
+        with self._lock:
+            state["_cache"] = {k: Contexts(c.level, c.report, c.measures, c.indicators)
+                               for k, c in self._cache.items()
+                               if isinstance(k, tuple) and k[0] == "ctx" and not k[2]}
+        state["_lock"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def remember(self, key, make):
         """`make()`, computed once per incidence (that is, until the store changes)."""
@@ -683,8 +709,52 @@ _CACHE_LOCK = threading.Lock()
 _BUILD_LOCK = threading.Lock()  # one scan at a time: concurrent callers wait and share it
 
 
+CACHE_FILE = "incidence"  # the sidecar's name: kg.lbdb -> kg.lbdb.incidence
+CACHE_FORMAT = 1  # raise when Incidence's fields change: older files are then ignored
+
+
+def cache_path(store: GraphStore) -> Path | None:
+    """Where the store's incidence is kept between processes (None: a server store)."""
+    where = getattr(store, "sidecar", None)
+    return where(CACHE_FILE) if callable(where) else None
+
+
+def load_saved(store: GraphStore, fp: tuple) -> Incidence | None:
+    """The incidence kept beside the store, if it was made at fingerprint `fp`; None otherwise."""
+    path = cache_path(store)
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as f:
+            if pickle.load(f) != (CACHE_FORMAT, fp):
+                return None
+            inc = pickle.load(f)
+    except Exception:  # damaged, truncated or from another version of the code: scan instead
+        return None
+    return inc if isinstance(inc, Incidence) and inc.fingerprint == fp else None
+
+
+def save(store: GraphStore, inc: Incidence) -> Path | None:
+    """Keep `inc` beside the store (atomically); the file's path, or None when the store has no
+    local file or it cannot be written (a read-only folder: the cache is then memory only)."""
+    path = cache_path(store)
+    if path is None:
+        return None
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as f:
+            pickle.dump((CACHE_FORMAT, inc.fingerprint), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(inc, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        tmp.unlink(missing_ok=True)
+        return None
+    return path
+
+
 def get_incidence(store: GraphStore) -> Incidence:
-    """The store's incidence, rebuilt only when its fingerprint has changed."""
+    """The store's incidence: from memory, else from the file beside the store, else from a scan
+    (then kept in both); a stale one (the fingerprint has changed) is never used."""
     fp = fingerprint(store)
     with _CACHE_LOCK:
         inc = _CACHE.get(store)
@@ -695,7 +765,13 @@ def get_incidence(store: GraphStore) -> Incidence:
             inc = _CACHE.get(store)
         if inc is not None and inc.fingerprint == fp:
             return inc
-        inc = scan(store, fp)
+        inc = load_saved(store, fp)
+        if inc is None:
+            inc = scan(store, fp)
+            if cache_path(store) is not None:
+                for level in LEVELS:  # built now so that the file holds them
+                    inc.contexts(level)
+                save(store, inc)
         with _CACHE_LOCK:
             _CACHE[store] = inc
     return inc
@@ -710,9 +786,17 @@ def cached_incidence(store: GraphStore) -> Incidence | None:
 
 
 def invalidate(store: GraphStore | None = None) -> None:
-    """Forget the cached incidence of one store (or of every store)."""
+    """Forget the cached incidence of one store (or of every store), in memory and on disk."""
     with _CACHE_LOCK:
+        stores = list(_CACHE.keys()) if store is None else [store]
         if store is None:
             _CACHE.clear()
         else:
             _CACHE.pop(store, None)
+    for s in stores:
+        path = cache_path(s)
+        if path is not None:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass

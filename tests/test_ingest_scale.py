@@ -234,5 +234,13 @@ def test_cli_jobs_bulk_and_exit_status(corpus, tmp_path):
                                    "--bulk-round", "7", "-q"])
     assert res.exit_code == 1, res.output  # the broken file
     assert "24 added" in res.output and "1 failed" in res.output
+    # the analytics were prepared for the next process: the incidence file beside the store matches it
+    from graph.ladybug_store import LadybugStore
+    from queries.incidence import fingerprint, load_saved
+
+    store = LadybugStore(db, read_only=True)
+    inc = load_saved(store, fingerprint(store))
+    assert inc is not None and inc.n_reports == 24
+    store.close()
     res = CliRunner().invoke(cli, ["ingest", str(corpus), "--db", str(db), "--bulk", "-q"])
     assert res.exit_code == 1 and "empty store" in res.output

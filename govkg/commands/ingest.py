@@ -55,13 +55,36 @@ def ingest(paths, force, jobs, bulk, batch, bulk_round, quiet, verbose, settings
     with _open(settings) as store:
         summary = ingest_paths(store, paths, force=force, on_file=on_file, jobs=jobs or default_jobs(),
                                bulk=bulk, progress=not quiet, batch=batch, bulk_round=bulk_round)
+        prepared = _prepare_analytics(store) if summary.added or summary.updated else None
     dt = time.perf_counter() - t0
     n = len(summary.added) + len(summary.updated) + len(summary.unchanged) + len(summary.failed)
     click.echo(f"{settings.describe()}: {summary.line()}")
     if not quiet and n:
         click.echo(f"{n} files, {summary.bytes / 1e6:.1f} MB in {dt:.1f} s ({n / dt:.0f} reports/s)", err=True)
+    if prepared and not quiet:
+        click.echo(f"analytics cache {prepared[0]} written in {prepared[1]:.1f} s", err=True)
     if summary.failed:
         sys.exit(1)
+
+
+def _prepare_analytics(store):
+    """Scan the store once into the incidence cache file beside it (embedded store only), so that
+    the first query and the app's first page after this ingest need not scan it. Returns (path,
+    seconds), or None when the store keeps no such file or the scan could not be saved; a failure
+    here costs a slower first query, never the ingest."""
+    from queries.incidence import cache_path, get_incidence
+
+    path = cache_path(store)
+    if path is None:
+        return None
+    t = time.perf_counter()
+    try:
+        get_incidence(store)
+    except Exception as e:  # noqa: BLE001 - the reports are stored; say so and go on
+        click.echo(f"govkg: the analytics cache was not prepared ({e.__class__.__name__}: {e}); "
+                   "the first query will scan the store instead", err=True)
+        return None
+    return (path, time.perf_counter() - t) if path.exists() else None
 
 
 command = ingest

@@ -1,0 +1,116 @@
+"""The incidence kept beside an embedded store (`kg.lbdb.incidence`): used by a new process when it
+matches the store, ignored when stale or damaged, removed by `invalidate`."""
+from __future__ import annotations
+
+import pytest
+
+from graph.ladybug_store import LadybugStore
+from graph.rows import report_rows
+from queries import incidence
+from queries.catalog import all_queries, run_query
+from tests.fixture_graph import build_fixture
+from tests.test_queries_fast import random_records
+
+
+def _answers(store) -> dict:
+    return {q.name: run_query(store, q.name).rows for q in all_queries()}
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "kg.lbdb"
+    store = LadybugStore(path)
+    store.ensure_schema()
+    build_fixture(store)
+    store.close()
+    return path
+
+
+def _scans(monkeypatch) -> list:
+    """Count the scans of the store (the real scan still runs)."""
+    calls = []
+    real = incidence.scan
+
+    def counted(store, fp=()):
+        calls.append(fp)
+        return real(store, fp)
+
+    monkeypatch.setattr(incidence, "scan", counted)
+    return calls
+
+
+def test_a_new_process_loads_the_saved_scan_and_answers_alike(db, monkeypatch):
+    scans = _scans(monkeypatch)
+    first = LadybugStore(db, read_only=True)
+    expected = _answers(first)
+    assert len(scans) == 1
+    side = incidence.cache_path(first)
+    assert side == db.with_name("kg.lbdb.incidence") and side.stat().st_size > 0
+    first.close()
+
+    again = LadybugStore(db, read_only=True)  # another store object: nothing in memory for it
+    assert _answers(again) == expected
+    assert len(scans) == 1  # loaded from the file, not scanned
+    inc = incidence.get_incidence(again)
+    # the unfiltered contexts of every level come with it
+    assert {k[1] for k in inc._cache if k[0] == "ctx"} == set(incidence.LEVELS)
+    again.close()
+
+
+def test_a_changed_store_is_scanned_again_and_the_file_rewritten(db, monkeypatch):
+    scans = _scans(monkeypatch)
+    store = LadybugStore(db)
+    before = run_query(store, "measures").rows
+    side = incidence.cache_path(store)
+    old = side.read_bytes()
+    assert store.write_report(report_rows(random_records(1, seed=3)[0])) == "added"
+    store.close()
+
+    fresh = LadybugStore(db, read_only=True)
+    after = run_query(fresh, "measures").rows
+    assert len(scans) == 2 and after != before
+    assert side.read_bytes() != old
+    assert incidence.get_incidence(fresh).n_reports == 7
+    fresh.close()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", None])
+def test_a_damaged_or_foreign_file_is_ignored(db, monkeypatch, damage):
+    import pickle
+
+    scans = _scans(monkeypatch)
+    store = LadybugStore(db, read_only=True)
+    expected = _answers(store)
+    side = incidence.cache_path(store)
+    store.close()
+    if damage is None:  # a file from another format version
+        with side.open("rb") as f:
+            _, fp = pickle.load(f)
+            rest = f.read()
+        side.write_bytes(pickle.dumps((incidence.CACHE_FORMAT + 1, fp)) + rest)
+    else:
+        side.write_bytes(damage)
+    fresh = LadybugStore(db, read_only=True)
+    assert _answers(fresh) == expected
+    assert len(scans) == 2  # scanned again, and the good file written back
+    assert incidence.load_saved(fresh, incidence.fingerprint(fresh)) is not None
+    fresh.close()
+
+
+def test_invalidate_removes_the_file(db):
+    store = LadybugStore(db, read_only=True)
+    incidence.get_incidence(store)
+    side = incidence.cache_path(store)
+    assert side.exists()
+    incidence.invalidate(store)
+    assert not side.exists() and incidence.cached_incidence(store) is None
+    store.close()
+
+
+def test_an_unwritable_folder_keeps_the_cache_in_memory(db, monkeypatch):
+    store = LadybugStore(db, read_only=True)
+    monkeypatch.setattr(store, "sidecar", lambda name: db.parent / "no-such-folder" / f"kg.lbdb.{name}")
+    inc = incidence.get_incidence(store)
+    assert incidence.cached_incidence(store) is inc
+    assert not (db.parent / "no-such-folder").exists()
+    store.close()
