@@ -12,6 +12,7 @@ from app_pages.common import (
     ROLE_LABELS, SCOPE, TTL, cached_query, catalog_scope, jurisdictions, md, read, require_store, role_label,
     scope_params, scope_text, short, store_key,
 )
+from graph.schema import split_ids
 
 LEVELS = {"sentence": "同一句 sentence", "section": "同一章节 section", "report": "同一报告 report"}
 STATS = ["both", "lift", "confidence", "support", "q_value"]
@@ -74,7 +75,7 @@ def _measure_evidence(key: str, a: str, b: str, level: str, roles: tuple, params
     if level != "report":
         both = both[both["section"] == both["section_b"]]
     if level == "sentence":
-        keep = [bool(set(x or []) & set(y or [])) for x, y in zip(both["sentences"], both["sentences_b"])]
+        keep = [bool(set(split_ids(x)) & set(split_ids(y))) for x, y in zip(both["sentences"], both["sentences_b"])]
         both = both[keep]
     if both.empty:
         return pd.DataFrame()

@@ -63,6 +63,21 @@ class LadybugStore(GraphStore):
         with self._lock:
             for stmt in ladybug_ddl():
                 self._conn.execute(stmt)
+            self._migrate_sentence_ids()
+
+    def _migrate_sentence_ids(self) -> None:
+        """Stores written before MENTIONS.sentence_ids became text held it as INT64[]: convert it
+        in place (every step can be re-run if interrupted), keeping every value."""
+        types = {r[1]: r[2] for r in self._conn.execute("CALL table_info('MENTIONS') RETURN *").get_all()}
+        if types.get("sentence_ids") == "STRING":
+            return
+        if "sentence_ids" in types:  # the list column is still there
+            if "sentence_ids_text" not in types:
+                self._conn.execute("ALTER TABLE MENTIONS ADD sentence_ids_text STRING")
+            self._conn.execute("MATCH ()-[e:MENTIONS]->() "
+                               "SET e.sentence_ids_text = list_to_string(',', e.sentence_ids)")
+            self._conn.execute("ALTER TABLE MENTIONS DROP sentence_ids")
+        self._conn.execute("ALTER TABLE MENTIONS RENAME sentence_ids_text TO sentence_ids")
 
     def _execute_tx(self, statements: list[Statement]) -> None:
         with self._lock:

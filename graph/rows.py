@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from graph.schema import NODES, RELS
+from graph.schema import NODES, RELS, join_ids
 from ingest.records import ReportRecord
 from ingest.taxonomy import Taxonomy
 
@@ -153,7 +153,7 @@ def report_rows(rec: ReportRecord, ingested_at: str | None = None) -> GraphRows:
             first = evs[0]
             g.rel("MENTIONS", "Report", "Measure", rid, mkey, role=first.role, section=section, count=len(evs),
                   surface="|".join(m.surface),
-                  sentence_ids=sorted({ev.sentence_id for ev in evs}), evidence=first.sentence,
+                  sentence_ids=join_ids(ev.sentence_id for ev in evs), evidence=first.sentence,
                   sentence_id=first.sentence_id, span_start=first.start, span_end=first.end)
 
     for ini in rec.initiatives:

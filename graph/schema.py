@@ -41,6 +41,27 @@ NODES: dict[str, dict[str, str]] = {
     "IngestFailure": {"id": "STRING", "source": "STRING", "problem": "STRING", "at": "STRING"},
 }
 
+# MENTIONS.sentence_ids: the sentence numbers of the section that mention the measure, ascending,
+# as text ("3,7,12"). Not a list property: LadybugDB 0.22 rewrites a list column of a hub's edges
+# (every MENTIONS edge ends at one of ~100 measures) in time quadratic in their number at each
+# checkpoint, which stalled bulk loads beyond ~20,000 reports; a string column costs a few seconds.
+
+
+def join_ids(ids) -> str:
+    """Sentence numbers as stored: ascending, distinct, comma-separated ("" for none)."""
+    return ",".join(str(i) for i in sorted({int(i) for i in ids}))
+
+
+def split_ids(value) -> list[int]:
+    """Sentence numbers from a stored value: the text form, or a list (stores written before the
+    text form); None or "" give []."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [int(x) for x in value.split(",") if x.strip()]
+    return sorted(int(x) for x in value)
+
+
 # Provenance carried by every fact edge that comes from a sentence.
 _PROV = {"evidence": "STRING", "sentence_id": "INT64", "span_start": "INT64", "span_end": "INT64"}
 
@@ -54,7 +75,7 @@ RELS: dict[str, tuple[list[tuple[str, str]], dict[str, str]]] = {
     "HAS_SECTION": ([("Report", "Section")], {}),
     # One edge per (report, measure, section): role, how often, and where.
     "MENTIONS": ([("Report", "Measure")], {"role": "STRING", "section": "INT64", "count": "INT64",
-                                           "surface": "STRING", "sentence_ids": "INT64[]", **_PROV}),
+                                           "surface": "STRING", "sentence_ids": "STRING", **_PROV}),
     "PROMOTES": ([("Report", "Initiative")], {"role": "STRING", "section": "INT64", **_PROV}),
     "INSTANCE_OF": ([("Initiative", "Measure")], {}),
     "REPORTS": ([("Report", "Outcome")], {}),

@@ -16,6 +16,7 @@ from collections import defaultdict
 import numpy as np
 
 from govkg.errors import QueryError
+from graph.schema import split_ids
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
 from queries.incidence import ROLES, Incidence, get_incidence, parse_level, parse_roles, read_columns
@@ -128,7 +129,7 @@ def evidence(store: GraphStore, measure: str, indicator: str, initiative: str, p
         rows += _pair_rows(scope, level, mentions, outcomes)
     else:
         for d in mentions:
-            sents = sorted(d["sentence_ids"] or [])
+            sents = split_ids(d["sentence_ids"])
             rows.append(_row(scope, "measure", f"{d['measure']} {d['name']}", d, d["sentence"],
                              detail=f"sentences {','.join(map(str, sents))}; surface {d['surface'] or ''}"))
         for d in outcomes:
@@ -170,7 +171,7 @@ def _sentence_mentions(inc: Incidence, scope: "_Scope", reports: np.ndarray, m_i
     for k in np.flatnonzero(keep):
         m = int(inc.s_meas[k])
         out.append({"report": inc.report_ids[inc.s_rep[k]], "measure": inc.measure_ids[m],
-                    "name": inc.measure_names[m], "sentence_ids": [int(inc.s_sent[k]) - inc.sent_shift],
+                    "name": inc.measure_names[m], "sentence_ids": str(int(inc.s_sent[k]) - inc.sent_shift),
                     "section": None, "sentence": ""})
     return out
 
@@ -180,7 +181,7 @@ def _pair_rows(scope: _Scope, level: str, mentions: list[dict], outcomes: list[d
     by_unit: dict[tuple, list[dict]] = defaultdict(list)
     for d in mentions:
         if level == "sentence":
-            for s in d["sentence_ids"] or []:
+            for s in split_ids(d["sentence_ids"]):
                 by_unit[(d["report"], int(s))].append(d)
         elif level == "section":
             by_unit[(d["report"], -1 if d["section"] is None else int(d["section"]))].append(d)

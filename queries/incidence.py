@@ -41,6 +41,7 @@ import numpy as np
 from scipy import sparse
 
 from govkg.errors import QueryError
+from graph.schema import join_ids
 from graph.store import GraphStore
 
 ROLES: tuple[str, ...] = ("achievements", "problems", "plans", "targets", "other")
@@ -527,7 +528,10 @@ def read_columns(store: GraphStore, query: str, params: dict | None = None):
     t = store.read(query, params or {})
     # a server may send no column names for an empty result: take them from the query's RETURN
     names = t.columns or re.findall(r"\bAS\s+(\w+)", query.rsplit("RETURN", 1)[-1])
-    return pa.table({c: pa.array([r[i] for r in t.rows]) for i, c in enumerate(names)})
+    # a list value (MENTIONS.sentence_ids written by an older govkg) becomes the text form, so
+    # that a store holding both forms still gives one column type
+    return pa.table({c: pa.array([join_ids(v) if isinstance(v, list) else v for v in (r[i] for r in t.rows)])
+                     for i, c in enumerate(names)})
 
 
 SCAN_CHUNK = 20_000  # reports per read of the big scans (bounds the store's working memory)
@@ -638,7 +642,18 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.m_role = _roles(_col(ment, "role"))
     inc.m_sec = _ints(_col(ment, "section"), -1).astype(np.int32)
     sents = _col(ment, "sentences")
-    if len(sents) and (pa.types.is_list(sents.type) or pa.types.is_large_list(sents.type)):
+    if len(sents) and (pa.types.is_string(sents.type) or pa.types.is_large_string(sents.type)):
+        # the stored text form "3,7,12" (graph.schema.join_ids) -> lists of numbers
+        parts = pc.split_pattern(pc.fill_null(sents, ""), ",")
+        lens = pc.list_value_length(parts).to_numpy(zero_copy_only=False).astype(np.int64)
+        flat = pc.list_flatten(parts)
+        empty = np.asarray(pc.equal(flat, "").to_numpy(zero_copy_only=False), dtype=bool)
+        if empty.any():  # "" (no sentence): a list of one empty string; drop it from the counts
+            owner = np.repeat(np.arange(len(lens)), lens)
+            lens = lens - np.bincount(owner[empty], minlength=len(lens))
+            flat = flat.filter(pa.array(~empty))
+        flat = pc.cast(flat, pa.int64()).to_numpy(zero_copy_only=False).astype(np.int64)
+    elif len(sents) and (pa.types.is_list(sents.type) or pa.types.is_large_list(sents.type)):  # older stores
         lens = pc.fill_null(pc.list_value_length(sents), 0).to_numpy(zero_copy_only=False).astype(np.int64)
         flat = _ints(pc.list_flatten(sents), -1)
     else:

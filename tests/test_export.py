@@ -48,10 +48,12 @@ def sample_nodes(store, per_label: int = 3) -> list[tuple[str, dict]]:
 
 
 def decode_lists(d: dict) -> dict:
-    """GraphML/GEXF carry lists as JSON text: turn them back for comparison."""
+    """GraphML/GEXF would carry a list property as JSON text: turn it back for comparison (the
+    schema has none left: MENTIONS.sentence_ids is text, "3,7,12")."""
     out = dict(d)
-    if isinstance(out.get("sentence_ids"), str):
-        out["sentence_ids"] = json.loads(out["sentence_ids"])
+    for k, v in d.items():
+        if isinstance(v, str) and v.startswith("["):
+            out[k] = json.loads(v)
     return out
 
 
@@ -147,7 +149,7 @@ def test_csv_folder_and_zip(sample_store, tmp_path):
     row = next(n for n in nodes if n["key"] == f"Report:{report['id']}")
     assert row["title"] == report["title"] and row["year"] == str(report["year"])
     mention = next(e for e in edges if e["type"] == "MENTIONS")
-    assert isinstance(json.loads(mention["sentence_ids"]), list)
+    assert re.fullmatch(r"(\d+(,\d+)*)?", mention["sentence_ids"])
     # in memory: the same two files in a zip, byte for byte
     with zipfile.ZipFile(io.BytesIO(export_bytes(sample_store, "csv"))) as zf:
         assert sorted(zf.namelist()) == ["edges.csv", "nodes.csv"]
@@ -195,9 +197,9 @@ def _tricky_rows() -> GraphRows:
     g.node("Measure", id="M'Q", name="名称\n第二行", in_taxonomy=False)
     g.node("Outcome", id="o1", report="r'1\\x", value=1e-7, baseline=1.5e20, approx=True, evidence=TRICKY)
     g.rel("MENTIONS", "Report", "Measure", "r'1\\x", "M'Q", role="x", section=-1, count=2, surface="",
-          sentence_ids=[3, 1], evidence=TRICKY, sentence_id=3, span_start=0, span_end=5)
+          sentence_ids="1,3", evidence=TRICKY, sentence_id=3, span_start=0, span_end=5)
     g.rel("MENTIONS", "Report", "Measure", "r'1\\x", "M'Q", role="x", section=2, count=1, surface="",
-          sentence_ids=[], evidence="", sentence_id=4, span_start=6, span_end=9)
+          sentence_ids="", evidence="", sentence_id=4, span_start=6, span_end=9)
     g.rel("REPORTS", "Report", "Outcome", "r'1\\x", "o1")
     return g
 
@@ -225,7 +227,7 @@ def test_escaping_round_trips_quotes_backslashes_newlines_and_chinese(fresh_stor
     export_graph(fresh_store, "json", tmp_path / "t.json")
     g = nx.node_link_graph(json.loads((tmp_path / "t.json").read_text(encoding="utf-8")), edges="links")
     assert g.nodes["Report:r'1\\x"]["title"] == TRICKY
-    assert sorted(d["sentence_ids"] for *_, d in g.edges(data=True) if d["type"] == "MENTIONS") == [[], [3, 1]]
+    assert sorted(d["sentence_ids"] for *_, d in g.edges(data=True) if d["type"] == "MENTIONS") == ["", "1,3"]
 
 
 def test_cypher_literals():
@@ -277,8 +279,8 @@ def test_neo4j_admin_layout_follows_the_documented_header_format(sample_store, t
         assert all(r[0] in ids[a] and r[1] in ids[b] and r[2] == rel for r in body)
         rel_total += len(body)
         if rel == "MENTIONS":
-            col = header.index("sentence_ids:long[]")
-            assert all(re.fullmatch(r"-?\d+(;-?\d+)*", r[col]) for r in body if r[col])
+            col = header.index("sentence_ids")
+            assert all(re.fullmatch(r"\d+(,\d+)*", r[col]) for r in body if r[col])
     assert rel_total == total(counts)[1]
     script = (out / "import.sh").read_text(encoding="utf-8")
     assert "neo4j-admin database import full" in script and "--array-delimiter=\";\"" in script

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from graph.rows import report_rows, taxonomy_rows
+from graph.schema import split_ids
 from ingest.records import (Evidence, Jurisdiction, MeasureMention, Outcome, Problem, ReportRecord, Section)
 from ingest.taxonomy import load_taxonomy
 from queries import regions
@@ -335,7 +336,7 @@ def _units(store):
                                           "RETURN r.id, m.id, e.section, e.sentence_ids").rows:
         held[("m", mid)]["report"].add((rid,))
         held[("m", mid)]["section"].add((rid, sec))
-        held[("m", mid)]["sentence"] |= {(rid, s) for s in sids or []}
+        held[("m", mid)]["sentence"] |= {(rid, s) for s in split_ids(sids)}
     for rid, ind, sec, sid in store.read("MATCH (o:Outcome) RETURN o.report, o.indicator, o.section, "
                                          "o.sentence_id").rows:
         held[("i", ind)]["report"].add((rid,))

@@ -151,7 +151,7 @@ def test_properties_read_back_with_their_types(any_store):
     g.node("Outcome", id="R1#o1-2", report="R1", value=76.9, baseline=0.0, approx=False, is_target=True,
            span_start=1, span_end=2)
     g.rel("MENTIONS", "Report", "Measure", "R1", "M1", role="plans", section=-1, count=3,
-          sentence_ids=[4, 9, 12], evidence="句子", span_start=5, span_end=7)
+          sentence_ids="4,9,12", evidence="句子", span_start=5, span_end=7)
     g.rel("REPORTS", "Report", "Outcome", "R1", "R1#o1-2")
     assert any_store.write_report(g) == "added"
     t = any_store.read(
@@ -161,8 +161,8 @@ def test_properties_read_back_with_their_types(any_store):
         "o.baseline AS b, o.approx AS approx", {"id": "R1"})
     assert t.columns == ["title", "year", "syn", "pub", "tl", "tax", "ids", "c", "s", "v", "b", "approx"]
     row = t.rows[0]
-    assert row == ["某县“法治”报告 ' \" \\ }) //", 2023, True, None, 0, False, [4, 9, 12], 3, -1, 76.9, 0.0, False]
-    assert [type(v) for v in row] == [str, int, bool, type(None), int, bool, list, int, int, float, float, bool]
+    assert row == ["某县“法治”报告 ' \" \\ }) //", 2023, True, None, 0, False, "4,9,12", 3, -1, 76.9, 0.0, False]
+    assert [type(v) for v in row] == [str, int, bool, type(None), int, bool, str, int, int, float, float, bool]
     node = any_store.read("MATCH (n:Measure {id: 'M1'}) RETURN n").rows[0][0]
     assert node["_LABEL"] == "Measure" and node["name"] == "措施" and node["domain"] is None
 
