@@ -198,7 +198,7 @@ class BulkLoader:
     """
 
     def __init__(self, store, workdir: Path | str | None = None, flush_rows: int = 50_000,
-                 round_reports: int = 20_000):
+                 round_reports: int = 5_000):
         if getattr(store, "backend", "") != "embedded":
             raise StoreError("--bulk loads only into the embedded store; for Neo4j use "
                              "`govkg export --format neo4j-admin` and neo4j-admin database import")
@@ -348,6 +348,9 @@ class BulkLoader:
         self.rows += rows
         self.rounds += 1
         done, self.pending = self.pending, []
+        release = getattr(self.store, "release_memory", None)
+        if callable(release):  # bounds the memory of a long load (see LadybugStore.release_memory)
+            release()
         return done
 
     def _row_counts(self):

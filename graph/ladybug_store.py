@@ -41,9 +41,11 @@ class LadybugStore(GraphStore):
                                  f"{e.strerror or e}") from None
         elif not self.path.exists():
             raise StoreError(f"no database at {self.path}: run `govkg ingest` first")
+        self._options = {"read_only": read_only}
+        if buffer_pool_mb:
+            self._options["buffer_pool_size"] = buffer_pool_mb * 1024 * 1024
         try:
-            pool = {"buffer_pool_size": buffer_pool_mb * 1024 * 1024} if buffer_pool_mb else {}
-            self._db = ladybug.Database(str(self.path), read_only=read_only, **pool)
+            self._db = ladybug.Database(str(self.path), **self._options)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as e:
             msg = str(e)
@@ -149,6 +151,26 @@ class LadybugStore(GraphStore):
                     pass  # a failed query has already ended its transaction
                 self._conn.set_query_timeout(0)
 
+    def release_memory(self) -> None:
+        """Close the database and open it again, then hand freed heap back to the system.
+
+        LadybugDB 0.22 keeps memory per open database that grows with what was copied in (about
+        25 KB per report in a bulk load, never given back while it stays open); reopening drops
+        it. Used between the rounds of a bulk load; every committed write is on disk already.
+        """
+        import gc
+
+        import ladybug
+
+        with self._lock:
+            self._conn.close()
+            self._db.close()
+            self._conn = self._db = None
+            gc.collect()
+            _trim_heap()
+            self._db = ladybug.Database(str(self.path), **self._options)
+            self._conn = ladybug.Connection(self._db)
+
     def close(self) -> None:
         with self._lock:
             for obj in (getattr(self, "_conn", None), getattr(self, "_db", None)):
@@ -158,3 +180,15 @@ class LadybugStore(GraphStore):
                     except Exception:
                         pass
             self._conn = self._db = None
+
+
+def _trim_heap() -> None:
+    """Return the C heap's free pages to the system (glibc's malloc_trim; nothing elsewhere)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
