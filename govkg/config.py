@@ -37,8 +37,7 @@ class Settings:
         neo4j_uri, neo4j_user, neo4j_password, neo4j_database: the Neo4j connection.
         query_timeout: seconds a read-only console query may run.
         query_row_cap: most rows a console query returns.
-        buffer_pool_mb: the embedded store's page cache in MB (default 1024; 0: LadybugDB's own default,
-            about 80 % of the machine's memory).
+        buffer_pool_mb: the embedded store's page cache in MB (0: LadybugDB's default).
     """
 
     store: str = "embedded"
@@ -49,7 +48,7 @@ class Settings:
     neo4j_database: str | None = None
     query_timeout: float = 10.0
     query_row_cap: int = 5000
-    buffer_pool_mb: int = 1024
+    buffer_pool_mb: int = 0
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
@@ -65,7 +64,7 @@ class Settings:
             neo4j_database=env.get("GOVKG_NEO4J_DATABASE") or None,
             query_timeout=float(env.get("GOVKG_QUERY_TIMEOUT") or 10),
             query_row_cap=int(env.get("GOVKG_QUERY_ROW_CAP") or 5000),
-            buffer_pool_mb=int(env.get("GOVKG_BUFFER_POOL_MB") or 1024) if env.get("GOVKG_BUFFER_POOL_MB") != "0" else 0,
+            buffer_pool_mb=int(env.get("GOVKG_BUFFER_POOL_MB") or 0),
         )
         overrides = {k: v for k, v in overrides.items() if v is not None}
         if "db_path" in overrides:

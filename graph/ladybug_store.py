@@ -18,15 +18,14 @@ class LadybugStore(GraphStore):
         read_only: open without write access (several readers may share the file).
         query_timeout: seconds a console query may run.
         row_cap: most rows a console query returns.
-        buffer_pool_mb: LadybugDB's page cache in MB (default 1024, so that a big store does not take
-            most of the machine; 0: LadybugDB's default, about 80 % of the memory).
+        buffer_pool_mb: LadybugDB's page cache in MB (0: its default, a share of the machine's memory).
     """
 
     backend = "embedded"
     dialect = "ladybug"
 
     def __init__(self, path, tracer=None, read_only: bool = False, query_timeout: float = 10.0,
-                 row_cap: int = 5000, buffer_pool_mb: int = 1024):
+                 row_cap: int = 5000, buffer_pool_mb: int = 0):
         super().__init__(tracer)
         import ladybug
 

@@ -49,4 +49,3 @@ def test_an_old_store_reads_right_and_is_converted_when_opened_for_writing(tmp_p
     inc = get_incidence(rw)
     assert inc.n_reports == 3 and {2, 5, 11} <= set((inc.s_sent - inc.sent_shift).tolist())
     rw.close()
-
