@@ -293,7 +293,12 @@ def similar_regions(store: GraphStore, region: str, grain: str, role: str, years
     if region:
         prefixes = inc.region_prefixes(region)
         hit = np.array([any(n.startswith(p) for p in prefixes) for n in names], dtype=bool)
-    ra, rb, shared, truncated = _region_pairs(b, size, hit, max(1, min_shared), limit)
+    least = max(1, min_shared)
+    if hit is None:  # every pair: the ranking is kept with the incidence (as the matrices are)
+        ra, rb, shared, truncated = _cached(inc, ("region-pairs", grain, roles, least, limit), years,
+                                            lambda: _region_pairs(b, size, None, least, limit))
+    else:
+        ra, rb, shared, truncated = _region_pairs(b, size, hit, least, limit)
     union = size[ra] + size[rb] - shared
     jac = np.where(union > 0, shared / np.maximum(union, 1), 0.0)
     order = np.lexsort((rb, ra, -shared, -jac))

@@ -192,6 +192,19 @@ def test_similar_regions_matches_every_pair_scored(corpus, monkeypatch, block):
             assert r["a_measures"] + r["b_measures"] - r["shared"] == r["union"]
 
 
+def test_similar_regions_keeps_the_unfiltered_ranking_with_the_incidence(corpus):
+    from queries.incidence import get_incidence
+
+    first = run_query(corpus, "similar-regions", {"limit": 7}).rows
+    kept = [k for k in get_incidence(corpus)._cache if isinstance(k, tuple) and k[0] == "region-pairs"]
+    assert kept == [("region-pairs", "own", (), 1, 7)]
+    assert run_query(corpus, "similar-regions", {"limit": 7}).rows == first
+    # a years filter or a region is computed afresh and kept nowhere
+    run_query(corpus, "similar-regions", {"limit": 7, "years": "2021"})
+    run_query(corpus, "similar-regions", {"limit": 7, "region": "330000"})
+    assert len([k for k in get_incidence(corpus)._cache if isinstance(k, tuple) and k[0] == "region-pairs"]) == 1
+
+
 def test_similar_regions_keeps_every_tie_at_the_cut(corpus):
     # many own regions share identical measure sets (jaccard 1): the first rows are those ties,
     # ordered by shared measures, then adcodes — the same whatever the limit
