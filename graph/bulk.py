@@ -348,9 +348,7 @@ class BulkLoader:
         self.rows += rows
         self.rounds += 1
         done, self.pending = self.pending, []
-        release = getattr(self.store, "release_memory", None)
-        if callable(release):  # bounds the memory of a long load (see LadybugStore.release_memory)
-            release()
+        self.store.release_memory()  # bounds the memory of a long load (see LadybugStore.release_memory)
         return done
 
     def _row_counts(self):

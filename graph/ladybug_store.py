@@ -44,6 +44,12 @@ class LadybugStore(GraphStore):
         self._options = {"read_only": read_only}
         if buffer_pool_mb:
             self._options["buffer_pool_size"] = buffer_pool_mb * 1024 * 1024
+        self._connect()
+
+    def _connect(self) -> None:
+        """Open the database file and its connection (a clear error when it cannot be opened)."""
+        import ladybug
+
         try:
             self._db = ladybug.Database(str(self.path), **self._options)
             self._conn = ladybug.Connection(self._db)
@@ -160,16 +166,13 @@ class LadybugStore(GraphStore):
         """
         import gc
 
-        import ladybug
-
         with self._lock:
             self._conn.close()
             self._db.close()
             self._conn = self._db = None
             gc.collect()
             _trim_heap()
-            self._db = ladybug.Database(str(self.path), **self._options)
-            self._conn = ladybug.Connection(self._db)
+            self._connect()
 
     def close(self) -> None:
         with self._lock:

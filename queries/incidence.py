@@ -644,15 +644,10 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     sents = _col(ment, "sentences")
     if len(sents) and (pa.types.is_string(sents.type) or pa.types.is_large_string(sents.type)):
         # the stored text form "3,7,12" (graph.schema.join_ids) -> lists of numbers
-        parts = pc.split_pattern(pc.fill_null(sents, ""), ",")
-        lens = pc.list_value_length(parts).to_numpy(zero_copy_only=False).astype(np.int64)
-        flat = pc.list_flatten(parts)
-        empty = np.asarray(pc.equal(flat, "").to_numpy(zero_copy_only=False), dtype=bool)
-        if empty.any():  # "" (no sentence): a list of one empty string; drop it from the counts
-            owner = np.repeat(np.arange(len(lens)), lens)
-            lens = lens - np.bincount(owner[empty], minlength=len(lens))
-            flat = flat.filter(pa.array(~empty))
-        flat = pc.cast(flat, pa.int64()).to_numpy(zero_copy_only=False).astype(np.int64)
+        # "" (no sentence) as null, which splits into no list at all rather than [""]
+        parts = pc.split_pattern(pc.if_else(pc.equal(sents, ""), None, sents), ",")
+        lens = pc.fill_null(pc.list_value_length(parts), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        flat = pc.cast(pc.list_flatten(parts), pa.int64()).to_numpy(zero_copy_only=False).astype(np.int64)
     elif len(sents) and (pa.types.is_list(sents.type) or pa.types.is_large_list(sents.type)):  # older stores
         lens = pc.fill_null(pc.list_value_length(sents), 0).to_numpy(zero_copy_only=False).astype(np.int64)
         flat = _ints(pc.list_flatten(sents), -1)
@@ -800,15 +795,16 @@ def cached_incidence(store: GraphStore) -> Incidence | None:
     return inc if inc is not None and inc.fingerprint == fingerprint(store) else None
 
 
-def invalidate(store: GraphStore | None = None) -> None:
-    """Forget the cached incidence of one store (or of every store), in memory and on disk."""
+def invalidate(store: GraphStore | None = None, on_disk: bool = True) -> None:
+    """Forget the cached incidence of one store (or of every store), in memory and (unless
+    `on_disk` is false: as a new process finds it) the file beside the store."""
     with _CACHE_LOCK:
         stores = list(_CACHE.keys()) if store is None else [store]
         if store is None:
             _CACHE.clear()
         else:
             _CACHE.pop(store, None)
-    for s in stores:
+    for s in stores if on_disk else ():
         path = cache_path(s)
         if path is not None:
             try:
