@@ -15,9 +15,12 @@ st.title("图谱探索 Graph explorer")
 
 def centre_options(label: str) -> tuple[list[str], dict[str, str]]:
     if label == "Measure":
-        df = read("MATCH (m:Measure) OPTIONAL MATCH (r:Report)-[:MENTIONS]->(m) "
-                  "WITH m, count(DISTINCT r) AS n RETURN m.id AS id, m.name AS name, n ORDER BY n DESC, id")
-        return list(df["id"]), {i: f"{i} {n} ({c})" for i, n, c in zip(df["id"], df["name"], df["n"])}
+        # counted from the report side: the embedded store keeps MENTIONS forward only
+        ms = read("MATCH (m:Measure) RETURN m.id AS id, m.name AS name")
+        used = read("MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN m.id AS id, count(DISTINCT r) AS n")
+        n = dict(zip(used["id"], used["n"])) if len(used) else {}
+        rows = sorted(((i, name, int(n.get(i, 0))) for i, name in zip(ms["id"], ms["name"])), key=lambda r: (-r[2], r[0]))
+        return [r[0] for r in rows], {i: f"{i} {name} ({c})" for i, name, c in rows}
     if label == "Jurisdiction":
         opts = region_options()
         labels = region_labels()

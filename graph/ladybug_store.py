@@ -6,7 +6,7 @@ from pathlib import Path
 
 from govkg.errors import QueryError, StoreError, StoreLockedError
 from graph.readonly import check_read_only
-from graph.schema import ladybug_ddl
+from graph.schema import FORWARD_ONLY, ladybug_ddl
 from graph.store import GraphStore, Statement, Table
 
 
@@ -110,7 +110,7 @@ class LadybugStore(GraphStore):
             return self._conn.execute(query, params or {})
         except RuntimeError as e:
             first = (str(e).strip().splitlines() or ["unknown error"])[0]
-            raise QueryError(f"query failed: {first}") from e
+            raise QueryError(f"query failed: {first}{_direction_hint(first)}") from e
 
     def _read(self, query: str, params: dict | None = None, limit: int | None = None) -> Table:
         with self._lock:
@@ -183,6 +183,17 @@ class LadybugStore(GraphStore):
                     except Exception:
                         pass
             self._conn = self._db = None
+
+
+def _direction_hint(message: str) -> str:
+    """What to do when LadybugDB refuses to walk a forward-only relationship backward."""
+    if "Failed to get bwd data" not in message and "storage type 'fwd'" not in message:
+        return ""
+    rels = "/".join(FORWARD_ONLY)
+    return (f". This store keeps {rels} edges from their start node only (see graph.schema.FORWARD_ONLY): "
+            "give the direction (-[:MENTIONS]->, not -[:MENTIONS]-), and instead of OPTIONAL MATCH / "
+            "EXISTS { } / COUNT { } from an already matched measure, MATCH the pattern from the report "
+            "side and aggregate, e.g. MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN m.id, count(DISTINCT r)")
 
 
 def _trim_heap() -> None:

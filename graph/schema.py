@@ -93,6 +93,19 @@ SHARED_ORPHANS = ("Initiative", "Indicator", "Agency")  # removed when no report
 REFERENCE = ("Domain", "Measure")  # the taxonomy, written once
 
 
+# Relationships the embedded store keeps from their start node only (LadybugDB's
+# storage_direction='fwd'). Each ends at one of ~100 measures, and LadybugDB keeps a relationship's
+# backward lists per node group: with every measure in one group, each write rewrote the whole
+# backward copy of these edges (MENTIONS with its evidence text), so a bulk load's time and memory
+# grew with everything already stored (100,000 reports: 5.8 GB peak with both directions; see
+# docs/scale.md for the figures without the backward copy). Plain MATCH patterns
+# still run in both directions (LadybugDB joins from the start side); what LadybugDB refuses is a
+# pattern it must walk backward from a bound measure: OPTIONAL MATCH, EXISTS { } or COUNT { } on
+# `(...)-[:MENTIONS]->(m)` with m already matched, and undirected patterns over these edges.
+# `graph.ladybug_store` explains that in its error message; Neo4j has no such limit.
+FORWARD_ONLY = ("MENTIONS", "QUANTIFIES", "LEADS")
+
+
 def ladybug_ddl() -> list[str]:
     stmts = []
     for label, props in NODES.items():
@@ -101,7 +114,8 @@ def ladybug_ddl() -> list[str]:
     for rel, (pairs, props) in RELS.items():
         ends = ", ".join(f"FROM {a} TO {b}" for a, b in pairs)
         cols = "".join(f", {p} {t}" for p, t in props.items())
-        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel}({ends}{cols})")
+        fwd = " WITH (storage_direction='fwd')" if rel in FORWARD_ONLY else ""
+        stmts.append(f"CREATE REL TABLE IF NOT EXISTS {rel}({ends}{cols}){fwd}")
     return stmts
 
 

@@ -304,10 +304,17 @@ REPORTS_CYPHER = (
     "RETURN r.id AS report, r.title AS title, r.kind AS kind, r.year AS year, r.province AS province, "
     "r.jurisdiction AS adcode, r.issuer AS issuer, mentions, count(o) AS outcomes "
     "ORDER BY year, report LIMIT $limit")
-MEASURES_CYPHER = (
-    "MATCH (m:Measure) OPTIONAL MATCH (r:Report)-[:MENTIONS]->(m) "
-    "WITH m, count(DISTINCT r) AS reports WHERE reports >= $min "
-    "RETURN m.id AS id, m.name AS measure, m.domain AS domain, reports ORDER BY reports DESC, id")
+# Counted from the report side: the embedded store keeps MENTIONS forward-only (graph.schema.FORWARD_ONLY),
+# so an OPTIONAL MATCH from each measure back to its reports is refused there.
+MEASURES_CYPHER = "MATCH (m:Measure) RETURN m.id, m.name, m.domain ORDER BY m.id"
+MENTIONED_CYPHER = "MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN m.id, count(DISTINCT r)"
+
+
+def measures_reference(store, least: int) -> list[list]:
+    """The measures listing from two Cypher reads: every measure, and report counts of the mentioned ones."""
+    n = dict(store.read(MENTIONED_CYPHER).rows)
+    rows = [[i, name, domain, n.get(i, 0)] for i, name, domain in store.read(MEASURES_CYPHER).rows]
+    return sorted((r for r in rows if r[3] >= least), key=lambda r: (-r[3], r[0]))
 
 
 def _check_listings(store, years=(0, 2021, 2022), limits=(1000, 3)):
@@ -326,7 +333,7 @@ def _check_listings(store, years=(0, 2021, 2022), limits=(1000, 3)):
         assert run_query(store, "reports", {"limit": 0}).rows == []
     for least in (0, 1, 3):
         t = run_query(store, "measures", {"min_reports": least})
-        assert t.rows == store.read(MEASURES_CYPHER, {"min": least}).rows, least
+        assert t.rows == measures_reference(store, least), least
 
 
 def test_listings_match_the_cypher_aggregations(any_store):

@@ -266,6 +266,50 @@ def test_bad_query_is_a_query_error(any_store):
         any_store.read_untrusted("MATCH (n RETURN n")
 
 
+# -- the embedded store's forward-only relationships (graph.schema.FORWARD_ONLY) ----------------------
+
+def test_forward_only_edges_match_both_ways_and_refuse_backward_walks_clearly(sample_store):
+    mid, n = sample_store.read("MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN m.id, count(r) AS n "
+                               "ORDER BY n DESC, m.id LIMIT 1").rows[0]
+    assert n > 1
+    # a plain pattern written from the measure's end still answers (joined from the report side)
+    assert sample_store.read("MATCH (m:Measure {id: $m})<-[:MENTIONS]-(r:Report) RETURN count(r)",
+                             {"m": mid}).rows[0][0] == n
+    # a walk that has to start at a bound measure is refused with what to write instead
+    for query in ("MATCH (m:Measure {id: $m}) OPTIONAL MATCH (r:Report)-[:MENTIONS]->(m) RETURN count(r)",
+                  "MATCH (m:Measure {id: $m})-[:MENTIONS]-(r) RETURN count(r)"):
+        with pytest.raises(QueryError, match=r"FORWARD_ONLY.*MATCH the pattern from the report side") as e:
+            sample_store.read_untrusted(query, {"m": mid})
+        assert "Traceback" not in str(e.value) and "\n" not in str(e.value)
+    # the same walks are fine on relationships stored both ways
+    assert sample_store.read("MATCH (m:Measure {id: $m}) OPTIONAL MATCH (d:Domain)<-[:IN_DOMAIN]-(m) "
+                             "RETURN count(d)", {"m": mid}).rows[0][0] == 1
+
+
+def test_a_store_created_with_both_directions_keeps_working(tmp_path, taxonomy, sample_rows, monkeypatch):
+    """Stores made before FORWARD_ONLY keep their two-way edges: reads, writes and queries go on."""
+    from graph import schema
+    from graph.ladybug_store import LadybugStore
+
+    path = tmp_path / "old.lbdb"
+    with monkeypatch.context() as m:
+        m.setattr(schema, "FORWARD_ONLY", ())
+        old = LadybugStore(path)
+        old.ensure_schema()
+        load(old, taxonomy, sample_rows, only={A})
+        old.close()
+    store = LadybugStore(path)
+    try:
+        store.ensure_schema()
+        assert store.write_report(sample_rows[B]) == "added"
+        listed = {r[0]: r[3] for r in run_query(store, "measures", {"min_reports": 1}).rows}
+        back = dict(store.read("MATCH (m:Measure) OPTIONAL MATCH (r:Report)-[:MENTIONS]->(m) "
+                               "WITH m, count(DISTINCT r) AS n WHERE n > 0 RETURN m.id, n").rows)
+        assert listed == back and max(back.values()) == 2
+    finally:
+        store.close()
+
+
 # -- both stores hold the same graph -----------------------------------------------------------------
 
 def test_both_stores_hold_the_same_graph_and_answer_alike(fresh_store, bolt_store, taxonomy, sample_rows):
