@@ -312,15 +312,21 @@ def bench_sparse(store, out: dict) -> None:
     import numpy as np
     from scipy import sparse
 
+    from queries.incidence import read_columns
+
     t = time.perf_counter()
-    tab = store.read("MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN r.id AS r, m.id AS m")
+    # as columns (Arrow on the embedded store), not Python rows: 3.8 M edges at 100,000 reports
+    tab = read_columns(store, "MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN r.id AS r, m.id AS m")
     scan = time.perf_counter() - t
     t = time.perf_counter()
-    r = np.array([x[0] for x in tab.rows], dtype=object)
-    m = np.array([x[1] for x in tab.rows], dtype=object)
-    ru, ri = np.unique(r, return_inverse=True)
-    mu, mi = np.unique(m, return_inverse=True)
-    x = sparse.csr_matrix((np.ones(len(ri), dtype=np.float32), (ri, mi)), shape=(len(ru), len(mu)))
+
+    def codes(name):
+        enc = tab.column(name).combine_chunks().dictionary_encode()
+        return enc.indices.to_numpy(zero_copy_only=False), len(enc.dictionary)
+
+    (ri, nr), (mi, nm) = codes("r"), codes("m")
+    del tab
+    x = sparse.csr_matrix((np.ones(len(ri), dtype=np.float32), (ri, mi)), shape=(nr, nm))
     x.data[:] = 1.0  # several sections per report: presence, not counts
     build = time.perf_counter() - t
     times = []

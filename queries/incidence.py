@@ -543,17 +543,27 @@ def read_by_reports(store: GraphStore, query: str, report_key: str, report_ids: 
     add up to `expected` rows (a store ordering strings differently, say)."""
     import pyarrow as pa
 
+    parts = convert_by_reports(store, query, report_key, report_ids, expected, lambda table: table)
+    return parts[0] if len(parts) == 1 else pa.concat_tables(parts, promote_options="permissive")
+
+
+def convert_by_reports(store: GraphStore, query: str, report_key: str, report_ids: list[str], expected,
+                       convert) -> list:
+    """`convert(table)` of each slice that `read_by_reports` would read, each slice dropped as soon
+    as it is converted (so a scan holds one slice of the store's answer, not all of it)."""
     if len(report_ids) <= SCAN_CHUNK:
-        return read_columns(store, query)
+        return [convert(read_columns(store, query))]
     ranged = query.replace(" RETURN ", f" WHERE {report_key} >= $lo AND {report_key} <= $hi RETURN ", 1)
-    parts = []
+    parts, rows = [], 0
     for i in range(0, len(report_ids), SCAN_CHUNK):
         chunk = report_ids[i:i + SCAN_CHUNK]
-        parts.append(read_columns(store, ranged, {"lo": chunk[0], "hi": chunk[-1]}))
-    table = pa.concat_tables(parts, promote_options="permissive")
-    if expected is not None and table.num_rows != expected:
-        return read_columns(store, query)
-    return table
+        table = read_columns(store, ranged, {"lo": chunk[0], "hi": chunk[-1]})
+        rows += table.num_rows
+        parts.append(convert(table))
+        del table
+    if expected is not None and rows != expected:
+        return [convert(read_columns(store, query))]
+    return parts
 
 
 def _col(table, name):
@@ -603,6 +613,44 @@ def _distinct(arr) -> list[str]:
     import pyarrow.compute as pc
 
     return sorted(x for x in pc.unique(arr).to_pylist() if x)
+
+
+def _outcome_slice(outs, report_ids: list[str]) -> dict:
+    """One slice of the outcome scan as compact arrays; indicator and unit codes index the slice's
+    own sorted vocabularies (`_merge_codes` maps them onto the whole scan's)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    orep = _codes(_col(outs, "report"), report_ids)
+    counted = orep[orep >= 0].astype(np.int32)  # o_count counts outcomes with or without an indicator
+    ind = _col(outs, "indicator")
+    ok = (orep >= 0) & pc.fill_null(pc.greater(pc.utf8_length(pc.cast(ind, pa.string())), 0), False).to_numpy(
+        zero_copy_only=False) if len(ind) else orep >= 0
+    outs, orep = (outs.filter(pa.array(ok)) if not ok.all() else outs), orep[ok]
+    ind = _col(outs, "indicator")
+    indicators = _distinct(ind)
+    val = _col(outs, "value")
+    value = (pc.cast(val, pa.float64(), safe=False).to_numpy(zero_copy_only=False).astype(np.float64)
+             if len(val) else np.zeros(0))
+    unit = pc.fill_null(pc.cast(_col(outs, "unit"), pa.string()), "")
+    units = sorted(set(pc.unique(unit).to_pylist()))
+    tgt = _col(outs, "is_target")
+    return {"counted": counted, "rep": orep.astype(np.int32),
+            "indicators": indicators, "ind": _codes(ind, indicators).astype(np.int32),
+            "value": np.where(np.isfinite(value), value, np.nan),
+            "units": units, "unit": _codes(unit, units).astype(np.int32),
+            "target": (pc.fill_null(pc.cast(tgt, pa.bool_()), False).to_numpy(zero_copy_only=False).astype(bool)
+                       if len(tgt) else np.zeros(0, dtype=bool)),
+            "role": _roles(_col(outs, "role")), "sec": _ints(_col(outs, "section"), -1).astype(np.int32),
+            "sent": _ints(_col(outs, "sentence"), -1)}
+
+
+def _merge_codes(parts: list[dict], codes: str, vocab: str, merged: list[str]) -> np.ndarray:
+    """Each slice's codes into its own vocabulary, as codes into `merged` (-1 stays -1)."""
+    pos = {v: i for i, v in enumerate(merged)}
+    out = [np.append(np.array([pos[v] for v in p[vocab]], dtype=np.int32), np.int32(-1))[p[codes]]
+           for p in parts]
+    return np.concatenate(out).astype(np.int32) if out else np.zeros(0, dtype=np.int32)
 
 
 def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
@@ -658,30 +706,19 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.s_role = np.repeat(inc.m_role, lens)
     inc.s_sent = flat
 
-    outs = read_by_reports(store, SCAN_OUTCOMES, "o.report", inc.report_ids, counts.get("outcomes"))
-    orep = _codes(_col(outs, "report"), inc.report_ids)
-    inc.o_count = np.bincount(orep[orep >= 0], minlength=len(inc.report_ids)).astype(np.int64)
-    ind = _col(outs, "indicator")
-    ok = (orep >= 0) & pc.fill_null(pc.greater(pc.utf8_length(pc.cast(ind, pa.string())), 0), False).to_numpy(
-        zero_copy_only=False) if len(ind) else orep >= 0
-    outs, orep = (outs.filter(pa.array(ok)) if not ok.all() else outs), orep[ok]
-    inc.indicator_ids = _distinct(_col(outs, "indicator"))
-    inc.o_rep = orep.astype(np.int32)
-    inc.o_ind = _codes(_col(outs, "indicator"), inc.indicator_ids).astype(np.int32)
-    val = _col(outs, "value")
-    inc.o_value = (pc.cast(val, pa.float64(), safe=False).to_numpy(zero_copy_only=False).astype(np.float64)
-                   if len(val) else np.zeros(0))
-    inc.o_value = np.where(np.isfinite(inc.o_value), inc.o_value, np.nan)
-    unit = pc.fill_null(pc.cast(_col(outs, "unit"), pa.string()), "")
-    inc.unit_names = sorted(set(pc.unique(unit).to_pylist()))
-    inc.o_unit_code = _codes(unit, inc.unit_names).astype(np.int32)
-    tgt = _col(outs, "is_target")
-    inc.o_target = (pc.fill_null(pc.cast(tgt, pa.bool_()), False).to_numpy(zero_copy_only=False).astype(bool)
-                    if len(tgt) else np.zeros(0, dtype=bool))
-    inc.o_role = _roles(_col(outs, "role"))
-    inc.o_sec = _ints(_col(outs, "section"), -1).astype(np.int32)
+    del ment, sents
+    parts = convert_by_reports(store, SCAN_OUTCOMES, "o.report", inc.report_ids, counts.get("outcomes"),
+                               lambda table: _outcome_slice(table, inc.report_ids))
+    inc.o_count = np.bincount(np.concatenate([p["counted"] for p in parts]),
+                              minlength=len(inc.report_ids)).astype(np.int64)
+    inc.indicator_ids = sorted(set().union(*(p["indicators"] for p in parts)))
+    inc.unit_names = sorted(set().union(*(p["units"] for p in parts)))
+    inc.o_ind = _merge_codes(parts, "ind", "indicators", inc.indicator_ids)
+    inc.o_unit_code = _merge_codes(parts, "unit", "units", inc.unit_names)
+    inc.o_rep, inc.o_value, inc.o_target, inc.o_role, inc.o_sec, sent = (
+        np.concatenate([p[k] for p in parts]) for k in ("rep", "value", "target", "role", "sec", "sent"))
+    del parts
     # an outcome without a sentence id gets a unit of its own (negative, never shared)
-    sent = _ints(_col(outs, "sentence"), -1)
     missing = np.flatnonzero(sent < 0)
     sent[missing] = -2 - np.arange(len(missing))
     shift = -int(sent.min()) if len(sent) and sent.min() < 0 else 0
