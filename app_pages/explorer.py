@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    SCOPE, md, read, region_labels, region_options, require_store, scope_params, short, store_key,
+    SCOPE, cached_query, md, read, region_labels, region_options, require_store, scope_params, short, store_key,
 )
 from app_pages.graphview import GRAPH_LABELS, LABEL_NAMES, draw, neighbourhood
 
@@ -15,12 +15,9 @@ st.title("图谱探索 Graph explorer")
 
 def centre_options(label: str) -> tuple[list[str], dict[str, str]]:
     if label == "Measure":
-        # counted from the report side: the embedded store keeps MENTIONS forward only
-        ms = read("MATCH (m:Measure) RETURN m.id AS id, m.name AS name")
-        used = read("MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN m.id AS id, count(DISTINCT r) AS n")
-        n = dict(zip(used["id"], used["n"])) if len(used) else {}
-        rows = sorted(((i, name, int(n.get(i, 0))) for i, name in zip(ms["id"], ms["name"])), key=lambda r: (-r[2], r[0]))
-        return [r[0] for r in rows], {i: f"{i} {name} ({c})" for i, name, c in rows}
+        # the catalog's listing: every measure, most reported first (from the incidence)
+        df = cached_query("measures", {"min_reports": 0})
+        return list(df["id"]), {i: f"{i} {n} ({c})" for i, n, c in zip(df["id"], df["measure"], df["reports"])}
     if label == "Jurisdiction":
         opts = region_options()
         labels = region_labels()

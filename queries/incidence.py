@@ -648,9 +648,8 @@ def _outcome_slice(outs, report_ids: list[str]) -> dict:
 def _merge_codes(parts: list[dict], codes: str, vocab: str, merged: list[str]) -> np.ndarray:
     """Each slice's codes into its own vocabulary, as codes into `merged` (-1 stays -1)."""
     pos = {v: i for i, v in enumerate(merged)}
-    out = [np.append(np.array([pos[v] for v in p[vocab]], dtype=np.int32), np.int32(-1))[p[codes]]
-           for p in parts]
-    return np.concatenate(out).astype(np.int32) if out else np.zeros(0, dtype=np.int32)
+    return np.concatenate([np.append(np.array([pos[v] for v in p[vocab]], dtype=np.int32), np.int32(-1))[p[codes]]
+                           for p in parts]).astype(np.int32)
 
 
 def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
