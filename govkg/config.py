@@ -22,7 +22,8 @@ SETTINGS_HELP = {
     "GOVKG_NEO4J_DATABASE": "Neo4j database name (default: the server's default database)",
     "GOVKG_QUERY_TIMEOUT": "seconds a read-only console query may run (default 10)",
     "GOVKG_QUERY_ROW_CAP": "rows a console query may return (default 5000)",
-    "GOVKG_BUFFER_POOL_MB": "LadybugDB page cache in MB (default: LadybugDB's own; 512 keeps RSS low)",
+    "GOVKG_BUFFER_POOL_MB": ("LadybugDB page cache in MB (default: LadybugDB's own; a cap lowers RSS, "
+                             "but 512 is too little for the evidence query at 100,000 reports)"),
     "GOVKG_DATA": "folder for the default database, uploads and exports (default ./data)",
 }
 
