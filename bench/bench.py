@@ -26,6 +26,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -45,6 +46,27 @@ def pct(xs: list[float], q: float) -> float:
         return float("nan")
     k = min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))
     return xs[k]
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Memory of a process and all its descendants together, in KB (0 once they are gone): the
+    sum of their proportional set sizes (pages shared by forked workers counted once), or of
+    their RSS where the kernel does not give PSS."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            try:
+                with open(f"/proc/{p}/smaps_rollup") as f:
+                    total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+            except (OSError, StopIteration):
+                with open(f"/proc/{p}/status") as f:
+                    total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
 
 
 def in_child(fn, *args) -> dict:
@@ -68,11 +90,23 @@ def in_child(fn, *args) -> dict:
         sys.stdout.flush()
         os._exit(code)
     os.close(w)
+    stop = threading.Event()
+    tree_peak = [0]
+
+    def sample():  # the whole tree's RSS (writer + workers + a bulk round's writer process)
+        while not stop.wait(0.2):
+            tree_peak[0] = max(tree_peak[0], tree_rss_kb(pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     with os.fdopen(r, "rb") as f:
         data = f.read()
+    stop.set()
+    sampler.join()
     _, _, ru = os.wait4(pid, 0)
     out = json.loads(data or b"{}")
     out["rss_mb"] = ru.ru_maxrss / 1024
+    out["tree_mb"] = tree_peak[0] / 1024
     out["cpu_s"] = ru.ru_utime + ru.ru_stime
     if "error" in out:
         say(f"    ERROR {out['error']}")
@@ -211,7 +245,8 @@ def ingest_figures(res: dict, jobs: int) -> dict:
         res["cpu_ms"] = res["cpu_s"] / max(res["reports"], 1) * 1000
         res["idle_rps"] = jobs * 1000 / res["cpu_ms"] if res["cpu_ms"] else float("nan")
         say(f"    CPU {res['cpu_ms']:.1f} ms per report (writer and workers) -> {res['idle_rps']:.0f} reports/s "
-            f"on {jobs} idle cores; peak RSS {res['rss_mb']:.0f} MB (largest process)")
+            f"on {jobs} idle cores; peak RSS {res['rss_mb']:.0f} MB (largest process), "
+            f"{res.get('tree_mb', 0):.0f} MB (all its processes together, sampled)")
     return res
 
 
@@ -423,7 +458,7 @@ def run(args) -> dict:
     try:
         for n in args.sizes:
             say(f"\n=== {n:,} synthetic reports ===")
-            out: dict = {"rss": {}, "stores": {}}
+            out: dict = {"rss": {}, "tree": {}, "stores": {}}
             results["sizes"][n] = out
             files = corpus(workdir, n, args.seed)
             out["mb"] = sum(f.stat().st_size for f in files) / 1e6
@@ -431,6 +466,7 @@ def run(args) -> dict:
             if not args.no_extract:
                 ex = in_child(bench_extraction, files, jobs)
                 out["rss"]["extraction"] = ex.pop("rss_mb")
+                out["tree"]["extraction"] = ex.pop("tree_mb")
                 ex.pop("cpu_s")
                 out.update(ex)
             for kind in stores:
@@ -447,12 +483,14 @@ def run(args) -> dict:
                         continue
                     r = res[f"ingest_{mode}"] = ingest_figures(in_child(bench_ingest, files, db, jobs, mode == "bulk"), jobs)
                     out["rss"][f"{kind} ingest {mode}"] = r["rss_mb"]
+                    out["tree"][f"{kind} ingest {mode}"] = r.get("tree_mb", 0)
                 query_db = next(iter(dbs.values()), None)
                 if query_db is not None and not args.no_queries:
                     say(f"  catalog queries on {kind} (default parameters, then typical filters; "
                         f"first run, then p50/p95 of {args.runs}):")
                     q = in_child(bench_queries, query_db, args.runs)
                     out["rss"][f"{kind} queries"] = q.pop("rss_mb")
+                    out["tree"][f"{kind} queries"] = q.pop("tree_mb")
                     q.pop("cpu_s")
                     res.update(q)
                 if query_db is not None and kind == "embedded" and not args.no_pages:
@@ -460,6 +498,7 @@ def run(args) -> dict:
                         "ingest` leaves it; first render, then again with warm caches):")
                     pg = in_child(bench_pages, query_db)
                     out["rss"]["app pages"] = pg.pop("rss_mb")
+                    out["tree"]["app pages"] = pg.pop("tree_mb")
                     pg.pop("cpu_s")
                     res.update(pg)
                 if kind == "embedded" and not args.keep:
@@ -468,6 +507,8 @@ def run(args) -> dict:
                             shutil.rmtree(db) if db.is_dir() else db.unlink()
             say("  peak RSS (largest process of each phase): " +
                 ", ".join(f"{k} {v:.0f} MB" for k, v in out["rss"].items()))
+            say("  peak RSS of each phase's whole process tree (summed PSS, sampled every 0.2 s): " +
+                ", ".join(f"{k} {v:.0f} MB" for k, v in out["tree"].items()))
     finally:
         if server is not None:
             server.stop()
@@ -533,6 +574,11 @@ def summary(results: dict) -> None:
             top = max(out["rss"], key=out["rss"].get)
             say(f"   {mark(out['rss'][top] < TARGETS['rss_mb'])} peak RSS {out['rss'][top]:.0f} MB ({top}); " +
                 ", ".join(f"{k} {v:.0f}" for k, v in out["rss"].items()))
+        if out.get("tree"):
+            top = max(out["tree"], key=out["tree"].get)
+            say(f"   {mark(out['tree'][top] < TARGETS['rss_mb'])} peak RSS of a whole phase (all its processes, "
+                f"sampled) {out['tree'][top]:.0f} MB ({top}); " +
+                ", ".join(f"{k} {v:.0f}" for k, v in out["tree"].items()))
 
 
 def main(argv=None) -> dict:

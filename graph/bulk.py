@@ -21,7 +21,12 @@ explicit Arrow types (a column of nulls keeps its declared type).
 """
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
@@ -37,6 +42,19 @@ OWNED_NODES = ("Report", *REPORT_OWNED)
 SHARED_NODES = tuple(label for label in NODES if label not in OWNED_NODES and label not in ("Correction",
                                                                                           "IngestFailure"))
 CLEAR_FAILURES = "UNWIND $ids AS i MATCH (n:IngestFailure {id: i}) DELETE n"
+# A bulk round's reports carry this instead of their content hash until the round's last
+# statement: a report interrupted half-written never looks unchanged to a later ingest, which
+# therefore rewrites it whole.
+UNFINISHED = "(bulk round not finished)"
+SET_HASHES = "UNWIND $rows AS row MATCH (r:Report {id: row.id}) SET r.content_hash = row.h"
+
+
+def discard_statements() -> list[str]:
+    """Statements that remove the reports `$ids` and everything they own (a failed round's)."""
+    stmts = [f"MATCH (n:{label}) WHERE n.report IN $ids DETACH DELETE n" for label in REPORT_OWNED]
+    stmts.append("MATCH (a:Agency)-[e:LEADS]->(m:Measure) WHERE e.report IN $ids DELETE e")
+    stmts.append("MATCH (r:Report) WHERE r.id IN $ids DETACH DELETE r")
+    return stmts
 
 
 def _arrow_type(typ: str):
@@ -184,11 +202,16 @@ def store_is_empty(store) -> tuple[bool, str]:
 class BulkLoader:
     """Stream report rows into Parquet files, then COPY them into an empty embedded store.
 
-    The load goes in rounds of `round_reports` reports: each round's files are copied in one
-    transaction (all or nothing) and then deleted, so memory and scratch space stay bounded
-    however big the corpus, and a failure keeps the rounds already committed. Shared nodes are
-    copied the first time they are seen; a later round that brings different properties for one
-    merges them (last wins, as with the normal ingest), and shared edges are copied once.
+    The load goes in rounds of `round_reports` reports. Each round's files are copied in by a
+    process of its own (`graph.bulk_child`: one transaction per statement, so LadybugDB's memory
+    for a round is that of its largest COPY, given back when the process exits) and then
+    deleted, so scratch space stays bounded however big the corpus. A round is all or nothing
+    for the user: its reports carry the `UNFINISHED` marker as content hash until its last
+    statement sets the real ones, a round that fails is removed again, and the rounds before it
+    stay; a report left unfinished by a killed process is rewritten by the next normal ingest.
+    Shared nodes are copied the first time they are seen; a later round that brings different
+    properties for one merges them (last wins, as with the normal ingest), and shared edges are
+    copied once.
 
     Args:
         store: a `LadybugStore` holding nothing but the taxonomy (see `store_is_empty`).
@@ -225,6 +248,8 @@ class BulkLoader:
         self._stored_nodes: dict[str, dict[str, int]] = {label: {} for label in SHARED_NODES}
         self._stored_rels: dict[tuple, set[tuple]] = {}
         self.pending: list[str] = []  # report ids of the round being built
+        self._hashes: dict[str, str] = {}  # their content hashes, set by the round's last statement
+        self.child_peak_mb = 0  # the largest peak RSS of a round's writer process
         self.rows = 0  # rows committed
         self.rounds = 0  # rounds committed
 
@@ -237,7 +262,11 @@ class BulkLoader:
         self.known_measures.update(r["id"] for r in g.nodes.get("Measure", []))
         drop_dangling(g, self.known_measures)
         for label, rows in g.nodes.items():
-            if label in OWNED_NODES:
+            if label == "Report":
+                for r in rows:
+                    self._hashes[r["id"]] = r.get("content_hash") or ""
+                self._push(("node", label), [{**r, "content_hash": UNFINISHED} for r in rows])
+            elif label in OWNED_NODES:
                 self._push(("node", label), rows)
             elif label == "Measure":
                 for r in rows:
@@ -311,10 +340,10 @@ class BulkLoader:
         return changed
 
     def commit_round(self) -> list[str]:
-        """Copy the queued reports in (one transaction) and remove their files.
+        """Copy the queued reports in and remove their files.
 
-        Returns the report ids committed. On failure nothing of this round is stored (the
-        rounds before it are) and the error says how to go on.
+        Returns the report ids committed. On failure nothing of this round is left (the rounds
+        before it are) and the error says how to go on.
         """
         if not self.pending:
             return []
@@ -332,14 +361,15 @@ class BulkLoader:
             for key in self._writers:
                 if key[0] == "rel" and key[1] == rel:
                     stmts.append((copy_rel_statement(rel, key[2], key[3], f"'{self._path(key)}'"), {}))
+        stmts.append((SET_HASHES, {"rows": [{"id": rid, "h": self._hashes.get(rid, "")} for rid in self.pending]}))
         rows = sum(w_rows for w_rows in self._row_counts())
         try:
-            self.store._execute_tx(stmts)
+            self._apply(stmts)
         except StoreError as e:
             done = f"; the {self.rounds} rounds before it are stored" if self.rounds else ""
-            raise StoreError(f"bulk load round {self.rounds + 1} ({len(self.pending)} reports) failed and was "
-                             f"rolled back{done}: {e}. Run `govkg ingest` on the same files without --bulk "
-                             "to add the rest (reports already stored are skipped)") from e
+            raise StoreError(f"bulk load round {self.rounds + 1} ({len(self.pending)} reports) failed{done}: {e}. "
+                             "Run `govkg ingest` on the same files without --bulk to add the rest "
+                             "(reports already stored are skipped)") from e
         finally:
             for path in self.dir.glob(f"r{self._round}_*.parquet"):
                 path.unlink(missing_ok=True)
@@ -348,8 +378,56 @@ class BulkLoader:
         self.rows += rows
         self.rounds += 1
         done, self.pending = self.pending, []
-        self.store.release_memory()  # bounds the memory of a long load (see LadybugStore.release_memory)
+        self._hashes.clear()
         return done
+
+    def _apply(self, stmts: list[tuple[str, dict]]) -> None:
+        """Run a round's statements in a writer process; on failure remove what it committed."""
+        result = self._run_child(stmts, "round")
+        if "error" not in result:
+            return
+        problem = result["error"]
+        if result.get("done", 0) == 0:  # nothing committed
+            raise StoreError(f"{problem} (rolled back)")
+        ids = list(self.pending)
+        undo = self._run_child([(q, {"ids": ids}) for q in discard_statements()], "undo")
+        if "error" in undo:
+            raise StoreError(f"{problem}; removing the round's partly written reports failed too "
+                             f"({undo['error']}): they are marked unfinished and are rewritten by the next "
+                             "ingest of their files")
+        raise StoreError(f"{problem} (the round's partly written reports were removed again)")
+
+    def _run_child(self, stmts: list[tuple[str, dict]], name: str) -> dict:
+        for q, p in stmts:
+            self.store._trace(q, p)
+        plan = self.dir / f"r{self._round}_{name}.plan"
+        out = plan.with_suffix(".out")
+        with open(plan, "wb") as f:
+            pickle.dump({"db": str(self.store.path), "buffer_pool_mb": self.store.buffer_pool_mb,
+                         "steps": stmts}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+        self.store.suspend()
+        try:
+            proc = subprocess.run([sys.executable, "-m", "graph.bulk_child", str(plan)], env=env,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        finally:
+            self.store.resume()
+        try:
+            with open(out, "rb") as f:
+                result = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            code = proc.returncode
+            how = (f"was killed by signal {signal.Signals(-code).name}"
+                   + (" (out of memory?)" if -code == signal.SIGKILL else "") if code < 0
+                   else f"exited with status {code}")
+            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if proc.stderr else []
+            result = {"done": None, "error": f"the writer process {how}" + (f": {tail[0]}" if tail else "")}
+        finally:
+            plan.unlink(missing_ok=True)
+            out.unlink(missing_ok=True)
+        self.child_peak_mb = max(self.child_peak_mb, int(result.get("peak_mb") or 0))
+        return result
 
     def _row_counts(self):
         import pyarrow.parquet as pq

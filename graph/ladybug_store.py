@@ -174,6 +174,25 @@ class LadybugStore(GraphStore):
             _trim_heap()
             self._connect()
 
+    def suspend(self) -> None:
+        """Close the database file (so that another process may write to it) until `resume()`."""
+        with self._lock:
+            for obj in (self._conn, self._db):
+                if obj is not None:
+                    obj.close()
+            self._conn = self._db = None
+            _trim_heap()
+
+    def resume(self) -> None:
+        """Open the database again after `suspend()`."""
+        with self._lock:
+            if self._db is None:
+                self._connect()
+
+    @property
+    def buffer_pool_mb(self) -> int:
+        return int(self._options.get("buffer_pool_size", 0)) // (1024 * 1024)
+
     def close(self) -> None:
         with self._lock:
             for obj in (getattr(self, "_conn", None), getattr(self, "_db", None)):

@@ -143,6 +143,7 @@ def test_bulk_load_equals_normal_ingest(corpus, reference, tmp_path):
     store = _store(tmp_path / "bulk.lbdb")
     summary = ingest_paths(store, [corpus], jobs=2, bulk=True)
     assert len(summary.added) == 24 and len(summary.failed) == 1
+    assert store.read("MATCH (r:Report) WHERE r.content_hash STARTS WITH '(' RETURN count(r)").rows[0][0] == 0
     assert _without_failures(store.counts()) == _without_failures(reference)
     assert not list(tmp_path.glob(".govkg-bulk-*"))  # the Parquet files are gone
     # The loaded store behaves like any other: a second ingest finds everything unchanged.
@@ -180,26 +181,61 @@ def test_bulk_in_rounds_equals_one_round(corpus, reference, tmp_path):
     rounds.close()
 
 
-def test_a_failed_bulk_round_keeps_the_rounds_before_it(corpus, reference, tmp_path, monkeypatch):
+def _fail_round(monkeypatch, which: int):
+    """Make bulk round `which` fail in its writer process after it has committed its copies: a
+    COPY from a file that does not exist, just before the statement that finishes the round."""
+    import graph.bulk as bulk
+
+    real = bulk.BulkLoader._apply
+    seen = []
+
+    def apply(self, stmts):
+        seen.append(1)
+        if len(seen) == which:
+            missing = self.dir / "missing.parquet"
+            stmts = stmts[:-1] + [(f"COPY Problem FROM '{missing}'", {})] + stmts[-1:]
+        return real(self, stmts)
+
+    monkeypatch.setattr(bulk.BulkLoader, "_apply", apply)
+
+
+def test_a_failed_bulk_round_is_removed_and_keeps_the_rounds_before_it(corpus, reference, tmp_path, monkeypatch):
     store = _store(tmp_path / "kg.lbdb")
-    real = store._execute_tx
-    calls = []
-
-    def third_round_fails(statements):
-        if any(q.startswith("COPY Report") for q, _ in statements):
-            calls.append(1)
-            if len(calls) == 3:
-                raise StoreError("disk full (injected)")
-        return real(statements)
-
-    monkeypatch.setattr(store, "_execute_tx", third_round_fails)
-    with pytest.raises(StoreError, match=r"round 3 \(5 reports\).*2 rounds before it are stored.*without --bulk"):
+    _fail_round(monkeypatch, 3)
+    with pytest.raises(StoreError, match=r"round 3 \(5 reports\).*2 rounds before it are stored.*missing.parquet"
+                                         r".*partly written reports were removed.*without --bulk"):
         ingest_paths(store, [corpus], bulk=True, bulk_round=5)
     monkeypatch.undo()
+    # round 3 had committed its reports, sections, outcomes … before failing: all gone again
     assert store.counts()["nodes"]["Report"] == 10
+    n = store.read("MATCH (o:Outcome) WHERE NOT EXISTS { MATCH (:Report)-[:REPORTS]->(o) } RETURN count(o)")
+    assert n.rows[0][0] == 0
+    assert store.read("MATCH (r:Report) WHERE r.content_hash = $m RETURN count(r)",
+                      {"m": "(bulk round not finished)"}).rows[0][0] == 0
     assert not list(tmp_path.glob(".govkg-bulk-*"))
     again = ingest_paths(store, [corpus])  # the rest, the normal way
     assert len(again.added) == 14 and len(again.unchanged) == 10
+    assert _without_failures(store.counts()) == _without_failures(reference)
+    store.close()
+
+
+def test_an_unfinished_bulk_round_is_rewritten_by_the_next_ingest(corpus, reference, tmp_path, monkeypatch):
+    """A round that cannot be removed either (as after a killed process) leaves reports marked
+    unfinished; the next normal ingest rewrites them whole instead of skipping them."""
+    import graph.bulk as bulk
+
+    store = _store(tmp_path / "kg.lbdb")
+    _fail_round(monkeypatch, 2)
+    monkeypatch.setattr(bulk, "discard_statements", lambda: ["MATCH (n:NoSuchLabel) DELETE n"])
+    with pytest.raises(StoreError, match=r"round 2 .*removing the round's partly written reports failed too"
+                                         r".*marked unfinished"):
+        ingest_paths(store, [corpus], bulk=True, bulk_round=5)
+    monkeypatch.undo()
+    marked = store.read("MATCH (r:Report) WHERE r.content_hash = $m RETURN count(r)",
+                        {"m": "(bulk round not finished)"}).rows[0][0]
+    assert marked == 5 and store.counts()["nodes"]["Report"] == 10
+    again = ingest_paths(store, [corpus])
+    assert len(again.updated) == 5 and len(again.unchanged) == 5 and len(again.added) == 14
     assert _without_failures(store.counts()) == _without_failures(reference)
     store.close()
 
