@@ -331,12 +331,15 @@ def bench_incidence(store, out: dict) -> None:
     scan_s = time.perf_counter() - t
     path = incidence.cache_path(store)
     size = path.stat().st_size / 1e6 if path is not None and path.exists() else float("nan")
+    reports = inc.n_reports
+    del inc
     incidence.invalidate(store, on_disk=False)  # as a new process finds it: the file only
+    incidence.give_back_memory()
     t = time.perf_counter()
     loaded = incidence.load_saved(store, incidence.fingerprint(store))
     load_s = time.perf_counter() - t
     out["incidence"] = {"scan_s": scan_s, "load_s": load_s, "file_mb": size, "loaded": loaded is not None,
-                        "reports": inc.n_reports}
+                        "reports": reports}
     say(f"    analytics cache: scan of the store {scan_s:.2f} s (as at the end of `govkg ingest`), "
         f"file {size:.0f} MB, loaded by a new process in {load_s:.2f} s"
         + ("" if loaded is not None else " (NOT LOADED: the file was missing or stale)"))

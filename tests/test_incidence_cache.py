@@ -114,3 +114,23 @@ def test_an_unwritable_folder_keeps_the_cache_in_memory(db, monkeypatch):
     assert incidence.cached_incidence(store) is inc
     assert not (db.parent / "no-such-folder").exists()
     store.close()
+
+
+def test_prepare_in_a_process_of_its_own_writes_the_file_this_process_would(db, monkeypatch):
+    """`govkg ingest` scans a big store in a new process (its memory not on top of the writer's):
+    the file it leaves is the one a scan here would give, and the store stays usable."""
+    from queries.prepare import prepare
+
+    store = LadybugStore(db)
+    expected = _answers(store)
+    incidence.invalidate(store)  # memory and file
+    assert not incidence.cache_path(store).exists()
+    scans = _scans(monkeypatch)
+    path = prepare(store, separate_from=0)
+    assert path == incidence.cache_path(store) and path.stat().st_size > 0
+    assert scans == []  # the scan ran in the other process
+    assert store.counts()["nodes"]["Report"] > 0  # reopened after the other process was done
+    incidence.invalidate(store, on_disk=False)
+    assert _answers(store) == expected
+    assert scans == []  # answered from the file the other process wrote
+    store.close()

@@ -72,19 +72,16 @@ def _prepare_analytics(store):
     the first query and the app's first page after this ingest need not scan it. Returns (path,
     seconds), or None when the store keeps no such file or the scan could not be saved; a failure
     here costs a slower first query, never the ingest."""
-    from queries.incidence import cache_path, get_incidence
+    from queries.prepare import prepare
 
-    path = cache_path(store)
-    if path is None:
-        return None
     t = time.perf_counter()
     try:
-        get_incidence(store)
+        path = prepare(store)  # in a process of its own for the embedded store
     except Exception as e:  # noqa: BLE001 - the reports are stored; say so and go on
         click.echo(f"govkg: the analytics cache was not prepared ({e.__class__.__name__}: {e}); "
                    "the first query will scan the store instead", err=True)
         return None
-    return (path, time.perf_counter() - t) if path.exists() else None
+    return (path, time.perf_counter() - t) if path is not None and path.exists() else None
 
 
 command = ingest
