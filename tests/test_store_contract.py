@@ -386,3 +386,31 @@ def test_unreachable_server_and_wrong_password_are_one_line_errors(bolt_server):
     r = CliRunner().invoke(__import__("govkg.cli", fromlist=["cli"]).cli, ["status", "--store", "neo4j"],
                            env={"GOVKG_NEO4J_URI": f"bolt://127.0.0.1:{free_port()}", "GOVKG_NEO4J_PASSWORD": "x"})
     assert r.exit_code == 1 and "cannot reach Neo4j" in r.output and "Traceback" not in r.output
+
+
+def test_reads_past_the_page_cache_budget_reopen_the_embedded_store(tmp_path, taxonomy, sample_rows):
+    """LadybugDB keeps every page it read until the database is closed; once reads have added
+    `page_cache_budget_mb` to RSS the store reopens itself. Answers are unchanged, and a console
+    query's own transaction is never cut short by it."""
+    from graph.ladybug_store import LadybugStore
+
+    store = LadybugStore(tmp_path / "kg.lbdb", page_cache_budget_mb=0)
+    store.ensure_schema()
+    load(store, taxonomy, sample_rows, only={A})
+    big = "MATCH (m:Measure) RETURN m.id AS id, m.name AS name, m.aliases AS a ORDER BY id"
+    expected = store.read(big).rows
+    store.close()
+
+    store = LadybugStore(tmp_path / "kg.lbdb", read_only=True, page_cache_budget_mb=1)
+    opened = []
+    real = store._connect
+    store._connect = lambda: (opened.append(1), real())[1]
+    store._read_growth = 10  # as if earlier reads had added 10 MB
+    assert store.read(big).rows == expected
+    assert opened == [1] and store._read_growth == 0  # reopened once, the count started again
+    store._read_growth = 10
+    assert store.read_untrusted(big).rows == expected  # inside its transaction: no reopen
+    assert opened == [1]
+    assert store.read_columns(big).num_rows == len(expected)  # the next plain read gives it back
+    assert opened == [1, 1] and store.read(big).rows == expected
+    store.close()
