@@ -44,6 +44,7 @@ from govkg.errors import QueryError
 from graph.schema import join_ids
 from graph.store import GraphStore
 
+KEEP_ROLE_CONTEXTS = 2  # role-filtered contexts kept at once (the unfiltered ones always are)
 ROLES: tuple[str, ...] = ("achievements", "problems", "plans", "targets", "other")
 LEVELS: tuple[str, ...] = ("sentence", "section", "report")
 _ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
@@ -404,10 +405,19 @@ class Incidence:
         key = ("ctx", level, tuple(sorted(roles)))
         with self._lock:
             if key in self._cache:
+                if key[2]:  # most recently used last
+                    self._cache[key] = self._cache.pop(key)
                 return self._cache[key]
         ctx = self._build_contexts(level, roles)
         with self._lock:
             self._cache[key] = ctx
+            if key[2]:
+                # Contexts for some roles only (with what queries derived from them) are kept for
+                # the KEEP_ROLE_CONTEXTS most recently used settings; each costs up to the size of
+                # the unfiltered ones (~0.35 GB at sentence level at 100,000 reports).
+                filtered = [k for k in self._cache if isinstance(k, tuple) and k[0] == "ctx" and k[2]]
+                for old in filtered[:-KEEP_ROLE_CONTEXTS]:
+                    del self._cache[old]
         return ctx
 
     def _build_contexts(self, level: str, roles: tuple[str, ...]) -> Contexts:

@@ -134,3 +134,22 @@ def test_prepare_in_a_process_of_its_own_writes_the_file_this_process_would(db, 
     assert _answers(store) == expected
     assert scans == []  # answered from the file the other process wrote
     store.close()
+
+
+def test_only_the_latest_role_filtered_contexts_are_kept(db):
+    """Contexts for some roles are cached for the two most recent settings only (each may be as
+    big as the unfiltered ones); rebuilt ones are the same, the unfiltered ones always stay."""
+    store = LadybugStore(db, read_only=True)
+    inc = incidence.get_incidence(store)
+    first = inc.contexts("sentence", ("achievements",))
+    inc.contexts("sentence", ("plans",))
+    inc.contexts("section", ("achievements",))
+    assert inc.contexts("sentence", ("plans",)) is inc.contexts("sentence", ("plans",))  # still cached
+    inc.contexts("report", ("problems",))
+    kept = {k for k in inc._cache if isinstance(k, tuple) and k[0] == "ctx"}
+    assert kept == {("ctx", lvl, ()) for lvl in incidence.LEVELS} | {
+        ("ctx", "sentence", ("plans",)), ("ctx", "report", ("problems",))}
+    again = inc.contexts("sentence", ("achievements",))  # evicted: built again, the same
+    assert again is not first and (again.measures != first.measures).nnz == 0
+    assert (again.report == first.report).all() and (again.indicators != first.indicators).nnz == 0
+    store.close()
