@@ -204,8 +204,9 @@ class BulkLoader:
 
     The load goes in rounds of `round_reports` reports. Each round's files are copied in by a
     process of its own (`graph.bulk_child`: one transaction per statement, so LadybugDB's memory
-    for a round is that of its largest COPY, given back when the process exits) and then
-    deleted, so scratch space stays bounded however big the corpus. A round is all or nothing
+    for a round is that of its largest COPY, given back when the process exits) while this one
+    gathers the next round, and then deleted, so scratch space stays bounded however big the
+    corpus (two rounds' files at most). A round is all or nothing
     for the user: its reports carry the `UNFINISHED` marker as content hash until its last
     statement sets the real ones, a round that fails is removed again, and the rounds before it
     stay; a report left unfinished by a killed process is rewritten by the next normal ingest.
@@ -249,6 +250,8 @@ class BulkLoader:
         self._stored_rels: dict[tuple, set[tuple]] = {}
         self.pending: list[str] = []  # report ids of the round being built
         self._hashes: dict[str, str] = {}  # their content hashes, set by the round's last statement
+        self._running: dict | None = None  # the round being copied in by a writer process
+        self.rounds_started = 0
         self.child_peak_mb = 0  # the largest peak RSS of a round's writer process
         self.rows = 0  # rows committed
         self.rounds = 0  # rounds committed
@@ -340,13 +343,33 @@ class BulkLoader:
         return changed
 
     def commit_round(self) -> list[str]:
-        """Copy the queued reports in and remove their files.
+        """Hand the queued reports to a writer process, which copies them in while the caller
+        goes on gathering the next round; wait first for the round before it.
 
-        Returns the report ids committed. On failure nothing of this round is left (the rounds
-        before it are) and the error says how to go on.
+        Returns the ids of the reports now known to be stored (those of the round before; []
+        for the first). If that round failed, this raises: nothing of it is left, this round is
+        not started, and the error says how to go on.
         """
         if not self.pending:
-            return []
+            return self._wait()
+        stmts = self._round_statements()
+        rows = sum(self._row_counts())
+        number, ids, path_round = self.rounds_started + 1, self.pending, self._round
+        self._writers.clear()
+        self._round += 1
+        self.pending, self._hashes = [], {}
+        try:
+            done = self._wait()
+        except StoreError:
+            self._remove_files(path_round)
+            raise
+        self._running = {"child": self._start_child(stmts, "round"), "number": number, "ids": ids,
+                         "rows": rows, "files": path_round}
+        self.rounds_started = number
+        return done
+
+    def _round_statements(self) -> list[tuple[str, dict]]:
+        """The statements that copy the queued round in (its Parquet files closed)."""
         changed = self._shared_rows()
         for key in list(self._buf):
             self._flush(key)
@@ -362,57 +385,77 @@ class BulkLoader:
                 if key[0] == "rel" and key[1] == rel:
                     stmts.append((copy_rel_statement(rel, key[2], key[3], f"'{self._path(key)}'"), {}))
         stmts.append((SET_HASHES, {"rows": [{"id": rid, "h": self._hashes.get(rid, "")} for rid in self.pending]}))
-        rows = sum(w_rows for w_rows in self._row_counts())
-        try:
-            self._apply(stmts)
-        except StoreError as e:
-            done = f"; the {self.rounds} rounds before it are stored" if self.rounds else ""
-            raise StoreError(f"bulk load round {self.rounds + 1} ({len(self.pending)} reports) failed{done}: {e}. "
-                             "Run `govkg ingest` on the same files without --bulk to add the rest "
-                             "(reports already stored are skipped)") from e
-        finally:
-            for path in self.dir.glob(f"r{self._round}_*.parquet"):
-                path.unlink(missing_ok=True)
-            self._writers.clear()
-            self._round += 1
-        self.rows += rows
-        self.rounds += 1
-        done, self.pending = self.pending, []
-        self._hashes.clear()
-        return done
+        return stmts
 
-    def _apply(self, stmts: list[tuple[str, dict]]) -> None:
-        """Run a round's statements in a writer process; on failure remove what it committed."""
-        result = self._run_child(stmts, "round")
-        if "error" not in result:
-            return
+    def _wait(self) -> list[str]:
+        """Wait for the running round; its report ids once stored, or StoreError."""
+        run, self._running = self._running, None
+        if run is None:
+            return []
+        try:
+            result = self._finish_child(run["child"])
+        finally:
+            self._remove_files(run["files"])
+        if "error" in result:
+            problem = self._undo(result, run["ids"])
+            done = f"; the {self.rounds} rounds before it are stored" if self.rounds else ""
+            raise StoreError(f"bulk load round {run['number']} ({len(run['ids'])} reports) failed{done}: {problem}. "
+                             "Run `govkg ingest` on the same files without --bulk to add the rest "
+                             "(reports already stored are skipped)")
+        self.rows += run["rows"]
+        self.rounds += 1
+        return run["ids"]
+
+    def _undo(self, result: dict, ids: list[str]) -> str:
+        """Remove what a failed round committed; returns the problem as the user should read it."""
         problem = result["error"]
         if result.get("done", 0) == 0:  # nothing committed
-            raise StoreError(f"{problem} (rolled back)")
-        ids = list(self.pending)
-        undo = self._run_child([(q, {"ids": ids}) for q in discard_statements()], "undo")
+            return f"{problem} (rolled back)"
+        undo = self._finish_child(self._start_child([(q, {"ids": ids}) for q in discard_statements()], "undo"))
         if "error" in undo:
-            raise StoreError(f"{problem}; removing the round's partly written reports failed too "
-                             f"({undo['error']}): they are marked unfinished and are rewritten by the next "
-                             "ingest of their files")
-        raise StoreError(f"{problem} (the round's partly written reports were removed again)")
+            return (f"{problem}; removing the round's partly written reports failed too ({undo['error']}): "
+                    "they are marked unfinished and are rewritten by the next ingest of their files")
+        return f"{problem} (the round's partly written reports were removed again)"
 
-    def _run_child(self, stmts: list[tuple[str, dict]], name: str) -> dict:
+    def _remove_files(self, round_no: int) -> None:
+        for path in self.dir.glob(f"r{round_no}_*.parquet"):
+            path.unlink(missing_ok=True)
+
+    def _start_child(self, stmts: list[tuple[str, dict]], name: str) -> dict:
+        """Start a writer process on `stmts` (the store is closed here until it has finished)."""
         for q, p in stmts:
             self.store._trace(q, p)
         plan = self.dir / f"r{self._round}_{name}.plan"
-        out = plan.with_suffix(".out")
         with open(plan, "wb") as f:
             pickle.dump({"db": str(self.store.path), "buffer_pool_mb": self.store.buffer_pool_mb,
                          "steps": stmts}, f, protocol=pickle.HIGHEST_PROTOCOL)
         root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
         self.store.suspend()
+        # its messages go to a file: a pipe nobody reads while this process gathers the next
+        # round could fill up and stall the writer
+        with open(plan.with_suffix(".err"), "wb") as err:
+            try:
+                proc = subprocess.Popen([sys.executable, "-m", "graph.bulk_child", str(plan)], env=env,
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+            except OSError:
+                self.store.resume()
+                plan.unlink(missing_ok=True)
+                raise
+        return {"proc": proc, "plan": plan}
+
+    def _finish_child(self, child: dict) -> dict:
+        """Wait for a writer process; its result ({"done": …, "peak_mb": …} and "error" on failure)."""
+        proc, plan = child["proc"], child["plan"]
+        out, err_path = plan.with_suffix(".out"), plan.with_suffix(".err")
         try:
-            proc = subprocess.run([sys.executable, "-m", "graph.bulk_child", str(plan)], env=env,
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            proc.wait()
         finally:
             self.store.resume()
+        try:
+            err = err_path.read_bytes()[-4000:]
+        except OSError:
+            err = b""
         try:
             with open(out, "rb") as f:
                 result = pickle.load(f)
@@ -421,11 +464,11 @@ class BulkLoader:
             how = (f"was killed by signal {signal.Signals(-code).name}"
                    + (" (out of memory?)" if -code == signal.SIGKILL else "") if code < 0
                    else f"exited with status {code}")
-            tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if proc.stderr else []
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
             result = {"done": None, "error": f"the writer process {how}" + (f": {tail[0]}" if tail else "")}
         finally:
-            plan.unlink(missing_ok=True)
-            out.unlink(missing_ok=True)
+            for f in (plan, out, err_path):
+                f.unlink(missing_ok=True)
         self.child_peak_mb = max(self.child_peak_mb, int(result.get("peak_mb") or 0))
         return result
 
@@ -436,13 +479,22 @@ class BulkLoader:
             yield pq.ParquetFile(str(self._path(key))).metadata.num_rows
 
     def finish(self) -> list[str]:
-        """Copy the last round in and remove the scratch folder. Returns the report ids committed."""
+        """Copy the last round in, wait for it and remove the scratch folder. Returns the report
+        ids committed by this call."""
         try:
-            return self.commit_round()
+            done = self.commit_round()
+            return done + self._wait()
         finally:
             self.discard()
 
     def discard(self) -> None:
+        run, self._running = self._running, None
+        if run is not None:  # interrupted while a round was being copied: stop it
+            run["child"]["proc"].terminate()
+            try:
+                self._finish_child(run["child"])
+            except Exception:
+                pass
         for w in self._writers.values():
             try:
                 w.close()

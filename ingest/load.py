@@ -276,6 +276,20 @@ class _BulkWriter(_Writer):
         self.loader = BulkLoader(store, workdir, round_reports=round_reports)
         self.seen: set[str] = set()
         self.queued: dict[str, Extracted] = {}
+        self.bad_files: list[Extracted] = []  # recorded when no round is being copied (see fail)
+
+    def fail(self, x: Extracted) -> None:
+        """As for any ingest, but the IngestFailure nodes are written after the load: while a
+        round's writer process runs, the store is closed in this one."""
+        self.summary.failed.append((x.src, x.problem))
+        if x.input_error:
+            self.bad_files.append(x)
+        self._done(x.src, f"failed: {x.problem}")
+
+    def record_failures(self) -> None:
+        for x in self.bad_files:
+            _safe_record_failure(self.store, x.src, x.problem)
+        self.bad_files = []
 
     def add(self, x: Extracted) -> None:
         self.summary.bytes += x.size
@@ -303,6 +317,7 @@ class _BulkWriter(_Writer):
 
     def finish(self) -> None:
         self._committed(self.loader.finish())
+        self.record_failures()
 
 
 def ingest_paths(store: GraphStore, paths, *, force: bool = False,
@@ -351,6 +366,7 @@ def ingest_paths(store: GraphStore, paths, *, force: bool = False,
     except BaseException:
         if bulk:
             writer.loader.discard()
+            writer.record_failures()
         raise
     finally:
         results.close()

@@ -22,8 +22,11 @@ from queries.catalog import Param, register
 from queries.incidence import ROLES, Incidence, get_incidence, parse_level, parse_roles, read_columns
 from queries.stats import SMALL_SAMPLE, group_positions, rnd
 
-# Anchored on report ids (a primary-key lookup on both stores), for the reports the incidence names.
-MENTIONS_OF = ("UNWIND $reports AS rid MATCH (r:Report {id: rid})-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
+# For the reports the incidence names. Written as one MATCH with both lists in its WHERE: as
+# `UNWIND $reports … MATCH (r:Report {id: rid})-[e:MENTIONS]->(m) WHERE m.id IN $ids` LadybugDB
+# scans every MENTIONS edge of the store (0.5 s and ~1 GB of page cache at 100,000 reports,
+# against 25 ms and nothing for this form).
+MENTIONS_OF = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE r.id IN $reports AND m.id IN $ids "
                "RETURN r.id AS report, m.id AS measure, m.name AS name, e.role AS role, e.section AS section, "
                "e.sentence_ids AS sentence_ids, e.sentence_id AS sentence_id, e.evidence AS sentence, "
                "e.span_start AS span_start, e.span_end AS span_end, e.surface AS surface")

@@ -186,17 +186,18 @@ def _fail_round(monkeypatch, which: int):
     COPY from a file that does not exist, just before the statement that finishes the round."""
     import graph.bulk as bulk
 
-    real = bulk.BulkLoader._apply
+    real = bulk.BulkLoader._round_statements
     seen = []
 
-    def apply(self, stmts):
+    def statements(self):
+        stmts = real(self)
         seen.append(1)
         if len(seen) == which:
             missing = self.dir / "missing.parquet"
             stmts = stmts[:-1] + [(f"COPY Problem FROM '{missing}'", {})] + stmts[-1:]
-        return real(self, stmts)
+        return stmts
 
-    monkeypatch.setattr(bulk.BulkLoader, "_apply", apply)
+    monkeypatch.setattr(bulk.BulkLoader, "_round_statements", statements)
 
 
 def test_a_failed_bulk_round_is_removed_and_keeps_the_rounds_before_it(corpus, reference, tmp_path, monkeypatch):
