@@ -222,7 +222,7 @@ class BulkLoader:
     """
 
     def __init__(self, store, workdir: Path | str | None = None, flush_rows: int = 50_000,
-                 round_reports: int = 5_000):
+                 round_reports: int = 10_000):
         if getattr(store, "backend", "") != "embedded":
             raise StoreError("--bulk loads only into the embedded store; for Neo4j use "
                              "`govkg export --format neo4j-admin` and neo4j-admin database import")

@@ -269,7 +269,7 @@ class _BulkWriter(_Writer):
     Reports count as added when the round that holds them is committed.
     """
 
-    def __init__(self, store, summary, on_file, workdir=None, round_reports: int = 5_000):
+    def __init__(self, store, summary, on_file, workdir=None, round_reports: int = 10_000):
         from graph.bulk import BulkLoader
 
         super().__init__(store, summary, False, on_file, batch=1)
@@ -323,7 +323,7 @@ class _BulkWriter(_Writer):
 def ingest_paths(store: GraphStore, paths, *, force: bool = False,
                  on_file: Callable[[str, str], None] | None = None, jobs: int = 1, bulk: bool = False,
                  progress: bool = False, batch: int = BATCH_REPORTS, chunksize: int = CHUNK,
-                 inflight: int = 256, bulk_round: int = 5_000) -> IngestSummary:
+                 inflight: int = 256, bulk_round: int = 10_000) -> IngestSummary:
     """Extract every report file under `paths` and write it to `store`.
 
     A bad file is recorded (in the summary and as an IngestFailure node) and the run goes on;
@@ -335,7 +335,7 @@ def ingest_paths(store: GraphStore, paths, *, force: bool = False,
         bulk: fill an EMPTY embedded store through Parquet files and COPY (refused otherwise).
         progress: show a progress bar on stderr (only when stderr is a terminal).
         batch: new reports per write transaction.
-        bulk_round: with `bulk`, reports per COPY transaction.
+        bulk_round: with `bulk`, reports per round (see `graph.bulk.BulkLoader`).
     """
     taxonomy = load_taxonomy()
     store.write_taxonomy(taxonomy_rows(taxonomy))

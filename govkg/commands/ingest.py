@@ -19,8 +19,8 @@ from govkg.cli import _open, store_options
               help="Big first load into an EMPTY embedded store: Parquet files + COPY (refused on a non-empty store).")
 @click.option("--batch", type=click.IntRange(min=1), default=200, show_default=True,
               help="New reports written per transaction.")
-@click.option("--bulk-round", type=click.IntRange(min=1), default=5_000, show_default=True,
-              help="With --bulk: reports copied per transaction (lower it to use less memory).")
+@click.option("--bulk-round", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="With --bulk: reports per round (each round is copied in by a writer process of its own).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Print a line per file.")
 @store_options
