@@ -21,17 +21,16 @@ explicit Arrow types (a column of nulls keeps its declared type).
 """
 from __future__ import annotations
 
-import os
 import pickle
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
 from govkg.errors import StoreError
+from govkg.procs import python_command
 from graph import cypher
 from graph.rows import GraphRows
 from graph.schema import NODES, REFERENCE, RELS, REPORT_OWNED
@@ -251,8 +250,6 @@ class BulkLoader:
         self.pending: list[str] = []  # report ids of the round being built
         self._hashes: dict[str, str] = {}  # their content hashes, set by the round's last statement
         self._running: dict | None = None  # the round being copied in by a writer process
-        self.rounds_started = 0
-        self.child_peak_mb = 0  # the largest peak RSS of a round's writer process
         self.rows = 0  # rows committed
         self.rounds = 0  # rounds committed
 
@@ -354,7 +351,7 @@ class BulkLoader:
             return self._wait()
         stmts = self._round_statements()
         rows = sum(self._row_counts())
-        number, ids, path_round = self.rounds_started + 1, self.pending, self._round
+        ids, path_round = self.pending, self._round
         self._writers.clear()
         self._round += 1
         self.pending, self._hashes = [], {}
@@ -363,9 +360,8 @@ class BulkLoader:
         except StoreError:
             self._remove_files(path_round)
             raise
-        self._running = {"child": self._start_child(stmts, "round"), "number": number, "ids": ids,
+        self._running = {"child": self._start_child(stmts, "round"), "number": self.rounds + 1, "ids": ids,
                          "rows": rows, "files": path_round}
-        self.rounds_started = number
         return done
 
     def _round_statements(self) -> list[tuple[str, dict]]:
@@ -429,15 +425,14 @@ class BulkLoader:
         with open(plan, "wb") as f:
             pickle.dump({"db": str(self.store.path), "buffer_pool_mb": self.store.buffer_pool_mb,
                          "steps": stmts}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+        cmd, env = python_command("graph.bulk_child", str(plan))
         self.store.suspend()
         # its messages go to a file: a pipe nobody reads while this process gathers the next
         # round could fill up and stall the writer
         with open(plan.with_suffix(".err"), "wb") as err:
             try:
-                proc = subprocess.Popen([sys.executable, "-m", "graph.bulk_child", str(plan)], env=env,
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+                proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=err)
             except OSError:
                 self.store.resume()
                 plan.unlink(missing_ok=True)
@@ -445,7 +440,7 @@ class BulkLoader:
         return {"proc": proc, "plan": plan}
 
     def _finish_child(self, child: dict) -> dict:
-        """Wait for a writer process; its result ({"done": …, "peak_mb": …} and "error" on failure)."""
+        """Wait for a writer process; its result ({"done": statements committed} and "error" on failure)."""
         proc, plan = child["proc"], child["plan"]
         out, err_path = plan.with_suffix(".out"), plan.with_suffix(".err")
         try:
@@ -469,7 +464,6 @@ class BulkLoader:
         finally:
             for f in (plan, out, err_path):
                 f.unlink(missing_ok=True)
-        self.child_peak_mb = max(self.child_peak_mb, int(result.get("peak_mb") or 0))
         return result
 
     def _row_counts(self):

@@ -21,47 +21,31 @@ import sys
 from pathlib import Path
 
 
-def _rss_mb() -> int:
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) // 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _peak_mb() -> int:
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-
-
 def run_plan(plan: dict, regrow_mb: int = 256) -> dict:
     """Run the plan's statements, each committed on its own; reopen the database whenever RSS
-    has grown by `regrow_mb` since it was opened. Returns {"done": n, "peak_mb": …}, with
-    "error" (a one-line message) and "step" (the failed statement's number) on failure."""
+    has grown by `regrow_mb` since it was opened. Returns {"done": statements committed},
+    with "error" (a one-line message) on failure."""
     from govkg.errors import StoreError
+    from govkg.procs import rss_mb
     from graph.ladybug_store import LadybugStore
 
     steps = plan["steps"]
     done = 0
     store = LadybugStore(plan["db"], buffer_pool_mb=plan.get("buffer_pool_mb", 0))
     try:
-        opened = _rss_mb()
+        opened = rss_mb()
         for query, params in steps:
             try:
                 store._execute_tx([(query, params)])
             except StoreError as e:
-                return {"done": done, "step": done, "error": str(e), "peak_mb": _peak_mb()}
+                return {"done": done, "error": str(e)}
             done += 1
-            if _rss_mb() - opened > regrow_mb and done < len(steps):
+            if rss_mb() - opened > regrow_mb and done < len(steps):
                 store.release_memory()
-                opened = _rss_mb()
+                opened = rss_mb()
     finally:
         store.close()
-    return {"done": done, "peak_mb": _peak_mb()}
+    return {"done": done}
 
 
 def main(argv: list[str]) -> int:

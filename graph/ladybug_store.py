@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 from govkg.errors import QueryError, StoreError, StoreLockedError
+from govkg.procs import rss_mb, trim_heap
 from graph.readonly import check_read_only
 from graph.schema import FORWARD_ONLY, ladybug_ddl
 from graph.store import GraphStore, Statement, Table
@@ -119,7 +120,7 @@ class LadybugStore(GraphStore):
 
     def _read(self, query: str, params: dict | None = None, limit: int | None = None) -> Table:
         with self._lock:
-            before = _rss_mb()
+            before = rss_mb()
             result = self._execute_read(query, params)
             table = Table(columns=list(result.get_column_names()))
             while result.has_next():
@@ -137,7 +138,7 @@ class LadybugStore(GraphStore):
         (~0.1 s at 100,000 reports). Not inside a console query's transaction."""
         if self._in_tx or not self.page_cache_budget_mb:
             return
-        self._read_growth += max(0, _rss_mb() - before)
+        self._read_growth += max(0, rss_mb() - before)
         if self._read_growth > self.page_cache_budget_mb:
             self.release_memory()
 
@@ -146,7 +147,7 @@ class LadybugStore(GraphStore):
         row by row for the big scans behind the analytics)."""
         self._trace(query, params)
         with self._lock:
-            before = _rss_mb()
+            before = rss_mb()
             result = self._execute_read(query, params)
             try:
                 return result.get_as_arrow()
@@ -182,28 +183,26 @@ class LadybugStore(GraphStore):
         """Close the database and open it again, then hand freed heap back to the system.
 
         LadybugDB 0.22 keeps memory per open database that grows with what was copied in (about
-        25 KB per report in a bulk load, never given back while it stays open); reopening drops
-        it. Used between the rounds of a bulk load; every committed write is on disk already.
+        25 KB per report in a bulk load, never given back while it stays open), and every page it
+        read; reopening drops both. Every committed write is on disk already.
         """
-        import gc
-
         with self._lock:
-            self._conn.close()
-            self._db.close()
-            self._conn = self._db = None
-            gc.collect()
-            _trim_heap()
-            self._connect()
+            self.suspend()
+            self.resume()
             self._read_growth = 0
 
     def suspend(self) -> None:
-        """Close the database file (so that another process may write to it) until `resume()`."""
+        """Close the database file (so that another process may write to it) until `resume()`,
+        and hand the memory that frees back to the system."""
+        import gc
+
         with self._lock:
             for obj in (self._conn, self._db):
                 if obj is not None:
                     obj.close()
             self._conn = self._db = None
-            _trim_heap()
+            gc.collect()
+            trim_heap()
 
     def resume(self) -> None:
         """Open the database again after `suspend()`."""
@@ -235,32 +234,3 @@ def _direction_hint(message: str) -> str:
             "give the direction (-[:MENTIONS]->, not -[:MENTIONS]-), and instead of OPTIONAL MATCH / "
             "EXISTS { } / COUNT { } from an already matched measure, MATCH the pattern from the report "
             "side and aggregate, e.g. MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN m.id, count(DISTINCT r)")
-
-
-def _rss_mb() -> int:
-    """This process's resident memory in MB (0 where /proc is not available)."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * _PAGE // (1024 * 1024)
-    except (OSError, ValueError, IndexError):
-        return 0
-
-
-try:
-    import os as _os
-
-    _PAGE = _os.sysconf("SC_PAGE_SIZE")
-except (AttributeError, ValueError, OSError):
-    _PAGE = 4096
-
-
-def _trim_heap() -> None:
-    """Return the C heap's free pages to the system (glibc's malloc_trim; nothing elsewhere)."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass

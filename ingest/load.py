@@ -160,8 +160,11 @@ class _Writer:
     def fail(self, x: Extracted) -> None:
         self.summary.failed.append((x.src, x.problem))
         if x.input_error:
-            _safe_record_failure(self.store, x.src, x.problem)
+            self._record_failure(x)
         self._done(x.src, f"failed: {x.problem}")
+
+    def _record_failure(self, x: Extracted) -> None:
+        _safe_record_failure(self.store, x.src, x.problem)
 
     def add(self, x: Extracted) -> None:
         self.summary.bytes += x.size
@@ -276,15 +279,12 @@ class _BulkWriter(_Writer):
         self.loader = BulkLoader(store, workdir, round_reports=round_reports)
         self.seen: set[str] = set()
         self.queued: dict[str, Extracted] = {}
-        self.bad_files: list[Extracted] = []  # recorded when no round is being copied (see fail)
+        self.bad_files: list[Extracted] = []  # recorded after the load (see _record_failure)
 
-    def fail(self, x: Extracted) -> None:
-        """As for any ingest, but the IngestFailure nodes are written after the load: while a
-        round's writer process runs, the store is closed in this one."""
-        self.summary.failed.append((x.src, x.problem))
-        if x.input_error:
-            self.bad_files.append(x)
-        self._done(x.src, f"failed: {x.problem}")
+    def _record_failure(self, x: Extracted) -> None:
+        """IngestFailure nodes are written after the load: while a round's writer process runs,
+        the store is closed in this one."""
+        self.bad_files.append(x)
 
     def record_failures(self) -> None:
         for x in self.bad_files:

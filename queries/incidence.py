@@ -799,21 +799,23 @@ def give_back_memory() -> None:
 
     import pyarrow as pa
 
+    from govkg.procs import trim_heap
+
     gc.collect()
     pa.default_memory_pool().release_unused()
-    from graph.ladybug_store import _trim_heap
-
-    _trim_heap()
+    trim_heap()
 
 
 def _drop_page_cache(store: GraphStore) -> None:
     """Let the embedded store give back the pages a big read filled its cache with (LadybugDB
-    keeps them until the database is closed: ~1 GB after reading 100,000 reports' outcomes).
-    Nothing on a server store."""
+    keeps them until the database is closed: ~1 GB after reading 100,000 reports' outcomes),
+    with the heap it freed. Nothing on a server store."""
+    import pyarrow as pa
+
     release = getattr(store, "release_memory", None)
     if callable(release):
-        release()
-        give_back_memory()
+        pa.default_memory_pool().release_unused()
+        release()  # reopens, collects and trims the heap
 
 
 _CACHE: "weakref.WeakKeyDictionary[GraphStore, Incidence]" = weakref.WeakKeyDictionary()

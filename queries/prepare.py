@@ -9,12 +9,12 @@ nothing is done for it.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from govkg.errors import StoreError
+from govkg.procs import python_command
 
 
 SEPARATE_FROM = 20_000  # reports from which the scan runs in a process of its own
@@ -36,13 +36,10 @@ def prepare(store, separate_from: int = SEPARATE_FROM) -> Path | None:
     if small or not (callable(suspend) and callable(resume)):
         get_incidence(store)
         return path
-    root = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+    cmd, env = python_command("queries.prepare", str(store.path), str(getattr(store, "buffer_pool_mb", 0)))
     suspend()
     try:
-        proc = subprocess.run([sys.executable, "-m", "queries.prepare", str(store.path),
-                               str(getattr(store, "buffer_pool_mb", 0))],
-                              env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        proc = subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
     finally:
         resume()
     if proc.returncode != 0:

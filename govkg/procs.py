@@ -1,0 +1,45 @@
+"""This process's memory, and how to start a helper Python process on the project's code.
+
+Used by the embedded store (what reads added to RSS), the bulk loader's writer processes and the
+analytics scan that `govkg ingest` runs on its own.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+try:
+    _PAGE = os.sysconf("SC_PAGE_SIZE")
+except (AttributeError, ValueError, OSError):
+    _PAGE = 4096
+
+ROOT = Path(__file__).resolve().parent.parent  # the folder holding govkg/, graph/, queries/ …
+
+
+def rss_mb() -> int:
+    """This process's resident memory in MB (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * _PAGE // (1024 * 1024)
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def trim_heap() -> None:
+    """Return the C heap's free pages to the system (glibc's malloc_trim; nothing elsewhere)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def python_command(module: str, *args: str) -> tuple[list[str], dict]:
+    """The command and environment that run `python -m module args…` on this checkout's code,
+    installed or not."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    return [sys.executable, "-m", module, *args], env
