@@ -9,10 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    ROLE_LABELS, SCOPE, TTL, cached_query, catalog_scope, jurisdictions, md, read, require_store, role_label,
-    scope_params, scope_text, short, store_key,
+    ROLE_LABELS, cached_query, catalog_scope, md, require_store, role_label, scope_text, short,
 )
-from graph.schema import split_ids
 
 LEVELS = {"sentence": "同一句 sentence", "section": "同一章节 section", "report": "同一报告 report"}
 STATS = ["both", "lift", "confidence", "support", "q_value"]
@@ -41,12 +39,6 @@ def heatmap(pairs: pd.DataFrame, x: str, y: str, colour: str, top: int, key: str
     return cells[0] if cells else None
 
 
-def mention_rows(measure: str, params: dict) -> pd.DataFrame:
-    return read(f"MATCH (r:Report)-[e:MENTIONS]->(m:Measure {{id: $m}}) WHERE {SCOPE} "
-                "RETURN r.id AS report, r.year AS year, r.jurisdiction AS adcode, e.section AS section, "
-                "e.sentence_ids AS sentences, e.role AS role, e.evidence AS evidence", m=measure, **params)
-
-
 def indicator_evidence(measure: str, indicator: str, level: str, roles: list[str]) -> pd.DataFrame:
     """The sentences behind one measure × indicator pair (catalog query `evidence`)."""
     ev = cached_query("evidence", dict(catalog_scope(), measure=measure, indicator=indicator, level=level,
@@ -61,28 +53,15 @@ def indicator_evidence(measure: str, indicator: str, level: str, roles: list[str
 
 
 def measure_evidence(a: str, b: str, level: str, roles: list[str]) -> pd.DataFrame:
-    """Where two measures are mentioned together at the level (a join on report, then section or sentence)."""
-    return _measure_evidence(store_key(), a, b, level, tuple(roles), scope_params(subregions=True))
-
-
-@st.cache_data(ttl=TTL, show_spinner=False)
-def _measure_evidence(key: str, a: str, b: str, level: str, roles: tuple, params: dict,
-                      most: int = 200) -> pd.DataFrame:
-    ma, mb = mention_rows(a, params), mention_rows(b, params)
-    if roles:
-        ma, mb = ma[ma["role"].isin(roles)], mb[mb["role"].isin(roles)]
-    both = ma.merge(mb[["report", "section", "sentences", "role", "evidence"]], on="report", suffixes=("", "_b"))
-    if level != "report":
-        both = both[both["section"] == both["section_b"]]
-    if level == "sentence":
-        keep = [bool(set(split_ids(x)) & set(split_ids(y))) for x, y in zip(both["sentences"], both["sentences_b"])]
-        both = both[keep]
-    if both.empty:
-        return pd.DataFrame()
-    both = both.drop_duplicates(subset=["report", "evidence", "evidence_b"]).head(most)
-    return pd.DataFrame({"report": both["report"], "year": both["year"], "adcode": both["adcode"],
-                         "role": both["role"].map(role_label), "sentence A": both["evidence"],
-                         "sentence B": both["evidence_b"]})
+    """Where two measures are mentioned together at the level (catalog query `evidence` with
+    `with_measure`: only the reports the incidence names are read)."""
+    ev = cached_query("evidence", dict(catalog_scope(), measure=a, with_measure=b, level=level,
+                                       role=",".join(roles), limit=200))
+    if ev.empty:
+        return ev
+    ev = ev.assign(role=ev["role"].map(role_label))
+    return ev[["region", "year", "role", "sentence", "detail", "report"]].rename(
+        columns={"sentence": "措施 A 的句子 sentence A", "detail": "措施 B 的句子 sentence B"})
 
 
 def pair_picker(labels: list[str], picked: int, cell, key: str) -> str:
@@ -99,9 +78,6 @@ def show_evidence(df: pd.DataFrame) -> None:
     if df.empty:
         st.caption("范围内没有找到证据句 No evidence sentences in scope.")
         return
-    if "adcode" in df.columns:
-        names = dict(zip(jurisdictions()["id"], jurisdictions()["name"]))
-        df.insert(0, "region", df.pop("adcode").map(lambda c: names.get(c, c)))
     st.dataframe(df, hide_index=True, width="stretch")
 
 

@@ -1,9 +1,11 @@
 """Evidence and problems: the sentences behind the figures.
 
 `evidence` returns the source sentences (with report, region, year and section role) behind a
-measure, an indicator, a measure × indicator pair, an initiative or a problem. For a pair the
-rows are exactly the units `measure-indicator` counts as holding both at the same level, so the
-number of distinct (report, sentence | section) in the answer equals its `both`.
+measure, an indicator, a measure × indicator pair, a measure × measure pair, an initiative or a
+problem. For a measure × indicator pair the rows are exactly the units `measure-indicator` counts
+as holding both at the same level, so the number of distinct (report, sentence | section) in the
+answer equals its `both`. For a measure × measure pair there is one row per (report, section)
+holding both (at report level: per report), since the store keeps one sentence per mention edge.
 
 `problems` lists the weaknesses reports admit alongside each measure: Problem statements with a
 CONCERNS edge to the measure, and mentions of the measure inside a problems section.
@@ -82,6 +84,7 @@ def _row(scope: _Scope, kind, subject, d: dict, sentence, value=None, unit=None,
           "source sentences behind a measure, an indicator, a measure × indicator pair, an initiative or a problem",
           Param("measure", str, "", "measure id, name or part of a name"),
           Param("indicator", str, "", "indicators whose name contains this (with measure: the pair)"),
+          Param("with_measure", str, "", "a second measure (with measure: where the two are mentioned together)"),
           Param("initiative", str, "", "initiatives whose name contains this"),
           Param("problem", str, "", "problem statements containing this"),
           Param("level", str, "sentence", "for a pair: same sentence | section | report"),
@@ -89,12 +92,16 @@ def _row(scope: _Scope, kind, subject, d: dict, sentence, value=None, unit=None,
           Param("region", str, "", "region name or adcode, with everything under it (empty: all)"),
           Param("years", str, "", "a year (2021) or range (2019-2022); empty: all"),
           Param("limit", int, 50, "most rows (0: all)"))
-def evidence(store: GraphStore, measure: str, indicator: str, initiative: str, problem: str, level: str,
-             role: str, region: str, years: str, limit: int) -> Table:
+def evidence(store: GraphStore, measure: str, indicator: str, with_measure: str, initiative: str, problem: str,
+             level: str, role: str, region: str, years: str, limit: int) -> Table:
     inc = get_incidence(store)
     scope = _Scope(inc, role, region, years)
     level = parse_level(level)
     rows: list[list] = []
+    if with_measure:
+        if not measure or indicator:
+            raise QueryError("with_measure pairs a second measure with `measure`: give measure= and no indicator=")
+        return _measure_pair(store, inc, scope, level, measure, with_measure, limit)
     if not (measure or indicator or initiative or problem):
         # nothing named: the measure mentioned by the most reports
         x = inc.report_measures()
@@ -144,15 +151,17 @@ def evidence(store: GraphStore, measure: str, indicator: str, initiative: str, p
 
 
 def _candidate_reports(inc: Incidence, scope: "_Scope", level: str, m_idx: list[int], i_idx: list[int],
-                       pair: bool) -> np.ndarray:
+                       pair: bool, m2_idx: list[int] | None = None) -> np.ndarray:
     """Sorted indexes of the reports in scope holding the measure, the indicator, or (pair) both
-    together at the level, in sections of the roles asked for."""
+    together at the level, in sections of the roles asked for. With `m2_idx` (pair): the measures
+    of `m_idx` together with those of `m2_idx`."""
     if not m_idx and not i_idx:
         return np.zeros(0, dtype=np.int64)
     ctx = inc.contexts(level if pair else "report", tuple(sorted(scope.roles)))
     n = ctx.measures.shape[0]
     units = np.zeros(n, dtype=bool) if not pair else np.ones(n, dtype=bool)
-    for key, x, cols in (("m_csc", ctx.measures, m_idx), ("i_csc", ctx.indicators, i_idx)):
+    for key, x, cols in (("m_csc", ctx.measures, m_idx), ("m_csc", ctx.measures, m2_idx or []),
+                         ("i_csc", ctx.indicators, i_idx)):
         if cols:  # the units holding any of the columns, read from the (cached) column-major copy
             xc = ctx.remember(key, x.tocsc)
             has = np.zeros(n, dtype=bool)
@@ -163,6 +172,54 @@ def _candidate_reports(inc: Incidence, scope: "_Scope", level: str, m_idx: list[
     if scope.mask is not None:
         reps = reps[scope.mask[reps]]
     return reps
+
+
+def _measure_pair(store: GraphStore, inc: Incidence, scope: "_Scope", level: str, measure: str, other: str,
+                  limit: int) -> Table:
+    """Where two measures are mentioned together: one row per (report, section) holding both
+    (sentence level: in one sentence at least; report level: one row per report).
+
+    The reports come from the incidence, at most `limit` of them, so only their mentions of the
+    two measures are read (reading every mention of a much-mentioned measure is seconds at
+    100,000 reports). Each row shows the first measure's sentence with its provenance; `detail`
+    gives the second measure's sentence and, at sentence level, the sentences they share."""
+    a_idx = inc.resolve_measures(measure)
+    b_idx = [m for m in inc.resolve_measures(other) if m not in a_idx]
+    for text, idx in ((measure, a_idx), (other, b_idx)):
+        if not idx:
+            raise QueryError(f"no measure matches {text!r} (apart from the other measure); "
+                             "`govkg query measures` lists them")
+    cand = _candidate_reports(inc, scope, level, a_idx, [], True, b_idx)
+    more = bool(limit and len(cand) > limit)
+    reports = cand[:limit] if limit else cand
+    a_ids, b_ids = {inc.measure_ids[m] for m in a_idx}, {inc.measure_ids[m] for m in b_idx}
+    mentions = [d for d in store.read(MENTIONS_OF, {"reports": [inc.report_ids[r] for r in reports],
+                                                    "ids": sorted(a_ids | b_ids)}).records()
+                if scope.keep(d["report"], d["role"])] if len(reports) else []
+    units: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for d in sorted(mentions, key=lambda d: (d["report"], -1 if d["section"] is None else d["section"], d["measure"])):
+        key = (d["report"],) if level == "report" else (d["report"], d["section"])
+        units[key][0 if d["measure"] in a_ids else 1].append(d)
+    rows = []
+    for key, (a_side, b_side) in units.items():
+        if not a_side or not b_side:
+            continue
+        detail = ""
+        if level == "sentence":
+            shared = sorted(set().union(*(split_ids(d["sentence_ids"]) for d in a_side))
+                            & set().union(*(split_ids(d["sentence_ids"]) for d in b_side)))
+            if not shared:
+                continue
+            detail = f"together in sentence {','.join(map(str, shared))}; "
+        da, db = a_side[0], b_side[0]
+        same = da["sentence_id"] is not None and da["sentence_id"] == db["sentence_id"] and da["report"] == db["report"]
+        detail += (f"{db['measure']} {db['name']}: " + ("the same sentence" if same else (db["sentence"] or "")))
+        names = "、".join(sorted({f"{d['measure']} {d['name']}" for d in a_side}))
+        others = "、".join(sorted({f"{d['measure']} {d['name']}" for d in b_side}))
+        rows.append(_row(scope, "measure-pair", f"{names} × {others}", da, da["sentence"], detail=detail))
+    rows.sort(key=lambda r: (r[2], r[6] if r[6] is not None else -1))
+    truncated = more or bool(limit and len(rows) > limit)
+    return Table(EVIDENCE_COLUMNS, rows[:limit] if limit else rows, truncated)
 
 
 def _sentence_mentions(inc: Incidence, scope: "_Scope", reports: np.ndarray, m_idx: list[int]) -> list[dict]:

@@ -200,6 +200,24 @@ def test_cooccurrence_shows_court_appearance_rate_and_its_evidence(app):
     assert set(evidence["region"]) == {"渝中区"} and set(evidence["value"]) == {"76.9%"}
 
 
+def test_cooccurrence_measure_pair_evidence_comes_from_the_reports_holding_both(app, shared_db):
+    _open(app, "cooccurrence")
+    app.radio(key="co_level").set_value("section").run()
+    mm = _frame_with(app, "measure_a_id")
+    top = mm.iloc[0]
+    app.selectbox(key="mm_pair").set_value(app.selectbox(key="mm_pair").options[0]).run()
+    assert app.selectbox(key="mm_pair").value.startswith(f"{top['measure_a_id']} ")
+    evidence = _frame_with(app, "措施 A 的句子 sentence A")
+    # one row per (report, section) holding both measures: as many as the pair's `both` (under 200 here)
+    assert len(evidence) == top["both"]
+    reports = {r[0] for r in _expect(shared_db, "MATCH (r:Report)-[a:MENTIONS]->(x:Measure {id: $a}), "
+                                                "(r)-[b:MENTIONS]->(y:Measure {id: $b}) WHERE a.section = b.section "
+                                                "RETURN DISTINCT r.id", {"a": top["measure_a_id"], "b": top["measure_b_id"]})}
+    assert set(evidence["report"]) == reports
+    assert evidence["措施 B 的句子 sentence B"].str.contains(str(top["measure_b_id"])).all()
+    app.radio(key="co_level").set_value("sentence").run()
+
+
 def test_cooccurrence_filters_change_the_statistics(app):
     _open(app, "cooccurrence")
     def units() -> list[int]:

@@ -242,6 +242,38 @@ def test_evidence(fx):
     assert [(r["report"], r["detail"]) for r in t.records()] == [("R1", "concerns M50")]
 
 
+def test_evidence_for_a_measure_pair(fx):
+    def units(a, b, **params):
+        t = run_query(fx, "evidence", {"measure": a, "with_measure": b, **params})
+        assert all(r["kind"] == "measure-pair" for r in t.records())
+        return [(r["report"], r["section"]) for r in t.records()], t
+
+    # sentence level: only R1 has M82 and M81 in one sentence (2); the row shows M82's first sentence
+    got, t = units("M82", "M81")
+    assert got == [("R1", 0)]
+    r = t.records()[0]
+    assert (r["sentence_id"], r["sentence"]) == (1, "R1第1句：推进行政机关负责人出庭应诉。")
+    assert r["detail"] == "together in sentence 2; M81 行政复议: R1第2句：推进行政复议。"
+    assert r["subject"] == "M82 行政机关负责人出庭应诉 × M81 行政复议" and r["region"] == "宁夏回族自治区"
+    # section and report level: one row per unit measure-measure counts as both
+    for level, expected in (("section", [("R1", 0), ("R2", 0)]), ("report", [("R1", 0), ("R2", 0)])):
+        assert units("M82", "M81", level=level)[0] == expected
+    mm = rows_by(run_query(fx, "measure-measure", {"level": "report"}), "measure_a_id", "measure_b_id")
+    got, _ = units("M50", "M82", level="report")
+    assert [g[0] for g in got] == ["R1", "R4", "R5", "R6"] and mm[("M50", "M82")]["both"] == 4
+    assert units("M82", "M50", level="section")[0] == [("R4", 0), ("R5", 0)]
+    assert units("M82", "M50")[0] == []  # never in one sentence
+    # roles, region and the limit narrow it; R6's M82 is in a problems section, R1's M50 in plans
+    assert [g[0] for g in units("M82", "M50", level="report", role="achievements")[0]] == ["R4", "R5"]
+    assert [g[0] for g in units("M82", "M50", level="report", region="浙江省")[0]] == ["R5", "R6"]
+    got, t = units("M82", "M50", level="report", limit=2)
+    assert [g[0] for g in got] == ["R1", "R4"] and t.truncated
+    with pytest.raises(QueryError, match="with_measure"):
+        run_query(fx, "evidence", {"with_measure": "M50"})
+    with pytest.raises(QueryError, match="no measure matches"):
+        run_query(fx, "evidence", {"measure": "M82", "with_measure": "M82"})
+
+
 def test_regions_list(fx):
     got = {r["adcode"]: (r["reports_own"], r["reports_with_descendants"]) for r in run_query(fx, "regions").records()}
     assert got["640000"] == (1, 4) and got["640100"] == (1, 3) and got["640105"] == (2, 2)
