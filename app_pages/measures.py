@@ -4,11 +4,21 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    SCOPE, cached_query, catalog_scope, corrected_values, jurisdictions, md, read, rejected_targets, require_store,
-    role_label, scope_params, scope_text,
+    SCOPE, TTL, cached_query, catalog_scope, corrected_values, get_store, jurisdictions, md, read, rejected_targets,
+    require_store, role_label, scope_params, scope_text, store_key,
 )
+from queries.basic import measure_mentions, measure_outcomes, mention_sentences
 
 st.title("措施 Measures")
+
+
+EVIDENCE_ROWS = 300  # evidence sentences shown (and read from the store) for one measure
+VALUE_ROWS = 500  # related outcome values shown
+
+
+def scope() -> dict:
+    """The sidebar scope as parameters of the incidence-backed queries (the sub-regions toggle included)."""
+    return dict(catalog_scope(), rollup=bool(st.session_state.get("subregions", True)))
 
 
 def taxonomy() -> pd.DataFrame:
@@ -17,13 +27,28 @@ def taxonomy() -> pd.DataFrame:
               "RETURN m.id AS id, m.name AS measure, d.id AS domain_id, d.name AS domain, "
               "m.in_taxonomy AS in_taxonomy ORDER BY id")
     parts = read("MATCH (a:Measure)-[:PART_OF]->(b:Measure) RETURN a.id AS id, b.id AS parent")
-    used = read(f"MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE {SCOPE} "
-                "RETURN m.id AS id, count(DISTINCT r) AS reports, sum(e.count) AS mentions", **scope_params())
+    used = cached_query("measures", dict(scope(), min_reports=1))[["id", "reports", "mentions"]]
     df = ms.merge(parts, on="id", how="left").merge(used, on="id", how="left")
     df["parent"] = df["parent"].fillna("")
     df["reports"] = df["reports"].fillna(0).astype(int)
     df["mentions"] = df["mentions"].fillna(0).astype(int)
     return df
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _mentions(key: str, ids: tuple, params: dict) -> pd.DataFrame:
+    return pd.DataFrame(measure_mentions(get_store(), list(ids), **params))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _outcomes(key: str, ids: tuple, params: dict) -> tuple[pd.DataFrame, int]:
+    table, total = measure_outcomes(get_store(), list(ids), **params, limit=VALUE_ROWS)
+    return table.to_dataframe(), total
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _sentences(key: str, reports: tuple, ids: tuple) -> pd.DataFrame:
+    return mention_sentences(get_store(), list(reports), list(ids)).to_dataframe()
 
 
 if require_store():
@@ -62,11 +87,9 @@ if require_store():
     ids = [mid] + (children if with_parts else [])
     params = dict(scope_params(), ids=ids)
 
-    mentions = read(
-        f"MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids AND {SCOPE} "
-        "RETURN r.id AS report, r.title AS title, r.year AS year, r.jurisdiction AS adcode, m.id AS measure_id, "
-        "m.name AS measure, e.role AS role, e.section AS section, e.count AS count, e.surface AS surface, "
-        "e.evidence AS evidence ORDER BY year, report, section", **params)
+    # every mention edge in scope from the incidence (counts, regions, years, roles); the
+    # sentences of the first EVIDENCE_ROWS only are read from the store
+    mentions = _mentions(store_key(), tuple(ids), scope())
     js = jurisdictions()
     region_names = dict(zip(js["id"], js["name"]))
     rejected = rejected_targets()
@@ -98,11 +121,7 @@ if require_store():
                 x=alt.X("mentions:Q", title="提及 mentions"), y=alt.Y("role:N", title=None, sort="-x"),
                 tooltip=["role", "mentions"]).properties(height=160), width="stretch")
 
-    ind = read(
-        f"MATCH (r:Report)-[:REPORTS]->(o:Outcome)-[:QUANTIFIES]->(m:Measure) WHERE m.id IN $ids AND {SCOPE} "
-        "MATCH (o)-[:MEASURES]->(i:Indicator) "
-        "RETURN i.name AS indicator, o.id AS outcome, o.value AS value, o.unit AS unit, o.is_target AS is_target, "
-        "r.year AS year, r.id AS report, o.sentence AS sentence ORDER BY indicator, year", **params)
+    ind, n_values = _outcomes(store_key(), tuple(ids), scope())
     ini = read(
         f"MATCH (r:Report)-[p:PROMOTES]->(i:Initiative)-[:INSTANCE_OF]->(m:Measure) WHERE m.id IN $ids AND {SCOPE} "
         "RETURN i.name AS initiative, count(DISTINCT r) AS reports, collect(DISTINCT r.jurisdiction) AS adcodes "
@@ -117,6 +136,9 @@ if require_store():
             ind["value"] = [(f"{v} → {fixed[o][1]} (已更正 corrected)" if o in fixed and fixed[o][0] == "value"
                              else v) for o, v in zip(ind["outcome"], ind["value"])]
             ind["target"] = ind["is_target"].map(lambda t: "目标 target" if t else "结果 result")
+            if n_values > len(ind):
+                st.caption(f"前 {len(ind)} 个数值 the first {len(ind)} of {n_values} values (by indicator and year); "
+                           "narrow the scope in the sidebar for the rest")
             st.dataframe(ind[["indicator", "value", "unit", "target", "year", "report"]], hide_index=True,
                          width="stretch")
     with right:
@@ -129,7 +151,14 @@ if require_store():
 
     if not mentions.empty:
         st.markdown("**证据句 Evidence sentences**")
-        st.dataframe(mentions[["region", "year", "measure", "role", "evidence", "surface", "curation", "report"]],
+        shown = mentions.head(EVIDENCE_ROWS)
+        said = _sentences(store_key(), tuple(shown["report"]), tuple(ids))
+        shown = shown.merge(said, on=["report", "measure_id", "section"], how="left")
+        shown["measure"] = shown["measure_id"].map(lambda i: names.get(i, i))
+        if len(mentions) > EVIDENCE_ROWS:
+            st.caption(f"前 {EVIDENCE_ROWS} 条 the first {EVIDENCE_ROWS} of {len(mentions)} mentions (by year and report); "
+                       "narrow the scope in the sidebar, or use `govkg query evidence`, for the rest")
+        st.dataframe(shown[["region", "year", "measure", "role", "evidence", "surface", "curation", "report"]],
                      hide_index=True, width="stretch",
                      column_config={"evidence": st.column_config.TextColumn("证据 evidence", width="large")})
 

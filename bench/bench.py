@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,21 +254,25 @@ def ingest_figures(res: dict, jobs: int) -> dict:
 # -- queries --------------------------------------------------------------------------------------
 def filter_values(store) -> dict:
     """Typical filter values for this store: the two provinces with most reports, a year range,
-    a role, the most mentioned measure and the most reported indicator."""
-    provs = store.read("MATCH (r:Report) WHERE r.province IS NOT NULL RETURN r.province AS p, count(*) AS n "
-                       "ORDER BY n DESC, p LIMIT 2").rows
-    years = store.read("MATCH (r:Report) WHERE r.year IS NOT NULL RETURN r.year AS y, count(*) AS n "
-                       "ORDER BY n DESC, y LIMIT 1").rows
-    measure = store.read("MATCH (m:Measure) WHERE m.in_taxonomy = true RETURN m.id AS id ORDER BY id LIMIT 1").rows
-    top = store.read("MATCH (r:Report)-[:MENTIONS]->(m:Measure) WITH m, count(DISTINCT r) AS n "
-                     "RETURN m.id AS id ORDER BY n DESC, id LIMIT 1").rows or measure
-    ind = store.read("MATCH (o:Outcome) WHERE o.is_target = false RETURN o.indicator AS i, count(*) AS n "
-                     "ORDER BY n DESC, i LIMIT 1").rows
-    y = int(years[0][0]) if years else 2021
-    p1 = provs[0][0] if provs else ""
-    p2 = provs[1][0] if len(provs) > 1 else p1
+    a role, the most mentioned measure and the most reported indicator. Read from the analytics
+    cache, so that choosing them adds nothing to the memory and time being measured."""
+    import numpy as np
+
+    from queries.incidence import get_incidence
+
+    inc = get_incidence(store)
+    provs = sorted(((-n, p) for p, n in Counter(p for p in inc.province if p).items()))[:2]
+    years = sorted((-n, y) for y, n in Counter(int(y) for y in inc.year if y).items())[:1]
+    x = inc.report_measures()
+    per_measure = np.asarray(x.sum(axis=0)).ravel() if x.shape[1] else np.zeros(0)
+    measure = inc.measure_ids[int(np.argmax(per_measure))] if len(per_measure) and per_measure.max() > 0 else ""
+    results = inc.o_ind[(~inc.o_target) & (inc.o_ind >= 0)]
+    ind = inc.indicator_ids[int(np.argmax(np.bincount(results)))] if len(results) else ""
+    y = years[0][1] if years else 2021
+    p1 = provs[0][1] if provs else ""
+    p2 = provs[1][1] if len(provs) > 1 else p1
     return {"year": y, "years": f"{y - 1}-{y + 1}", "region": p1, "region_a": p1, "region_b": p2,
-            "role": "achievements", "measure": top[0][0] if top else "", "indicator": ind[0][0] if ind else ""}
+            "role": "achievements", "measure": measure, "indicator": ind}
 
 
 def filtered_params(q, values: dict) -> dict:
@@ -292,7 +297,7 @@ def _time_query(store, name: str, params: dict, runs: int) -> dict:
 
 
 def bench_queries(db, runs: int, out: dict) -> None:
-    """Every catalog query with default parameters and with typical filters; then the sparse reference."""
+    """Every catalog query with default parameters and with typical filters."""
     from queries.catalog import all_queries
 
     store = open_spec(db, read_only=True)
@@ -314,35 +319,52 @@ def bench_queries(db, runs: int, out: dict) -> None:
                 say(f"    {key:28} first {res['first_ms']:8.1f} ms   p50 {res['p50_ms']:8.1f} ms   "
                     f"p95 {res['p95_ms']:8.1f} ms   ({res['rows']} rows)")
         out["queries"] = rows
-        bench_sparse(store, out)
+    finally:
+        store.close()
+
+
+def bench_scan(db, out: dict) -> None:
+    """The analytics cache: a scan of the store into it, in a process of its own, as `govkg
+    ingest` runs it at its end (`queries.prepare`); the file it writes is what the query and
+    page phases then load, as a new app process would."""
+    from queries import incidence
+
+    store = open_spec(db, read_only=True)
+    try:
+        incidence.invalidate(store)  # memory and file
+        t = time.perf_counter()
+        inc = incidence.get_incidence(store)
+        scan_s = time.perf_counter() - t
+        path = incidence.cache_path(store)
+        size = path.stat().st_size / 1e6 if path is not None and path.exists() else float("nan")
+        out["incidence"] = {"scan_s": scan_s, "file_mb": size, "reports": inc.n_reports}
+        say(f"    analytics cache: scan of the store {scan_s:.2f} s in a process of its own (as at the end of "
+            f"`govkg ingest`), file {size:.0f} MB")
     finally:
         store.close()
 
 
 def bench_incidence(store, out: dict) -> None:
-    """The analytics cache: a scan of the store into it (what `govkg ingest` does at its end, and
-    the first query does when no file is kept), then loading the kept file in a fresh process's
-    place. The catalog queries are then timed as after an ingest: with the file present."""
+    """Loading the analytics cache file as a new process does (the app after a restart)."""
     from queries import incidence
 
-    incidence.invalidate(store)  # memory and file
-    t = time.perf_counter()
-    inc = incidence.get_incidence(store)
-    scan_s = time.perf_counter() - t
-    path = incidence.cache_path(store)
-    size = path.stat().st_size / 1e6 if path is not None and path.exists() else float("nan")
-    reports = inc.n_reports
-    del inc
-    incidence.invalidate(store, on_disk=False)  # as a new process finds it: the file only
-    incidence.give_back_memory()
+    incidence.invalidate(store, on_disk=False)
     t = time.perf_counter()
     loaded = incidence.load_saved(store, incidence.fingerprint(store))
     load_s = time.perf_counter() - t
-    out["incidence"] = {"scan_s": scan_s, "load_s": load_s, "file_mb": size, "loaded": loaded is not None,
-                        "reports": reports}
-    say(f"    analytics cache: scan of the store {scan_s:.2f} s (as at the end of `govkg ingest`), "
-        f"file {size:.0f} MB, loaded by a new process in {load_s:.2f} s"
-        + ("" if loaded is not None else " (NOT LOADED: the file was missing or stale)"))
+    out["incidence_load"] = {"load_s": load_s, "loaded": loaded is not None}
+    say(f"    analytics cache file loaded in {load_s:.2f} s"
+        + ("" if loaded is not None else " (NOT LOADED: the file was missing or stale; the first query scans)"))
+
+
+def bench_sparse_phase(db, out: dict) -> None:
+    """The sparse reference in a process of its own: its read of every MENTIONS edge fills the
+    store's page cache, which is the reference's cost, not the catalog's."""
+    store = open_spec(db, read_only=True)
+    try:
+        bench_sparse(store, out)
+    finally:
+        store.close()
 
 
 def bench_sparse(store, out: dict) -> None:
@@ -376,8 +398,12 @@ def bench_sparse(store, out: dict) -> None:
                      "shape": list(x.shape), "nnz": int(x.nnz)}
     say(f"  reference: scipy sparse XᵀX, X {x.shape[0]}×{x.shape[1]} ({x.nnz:,} non-zeros): "
         f"{out['sparse']['xtx_ms']:.1f} ms (reading X from the store {scan * 1000:.0f} ms, building it {build * 1000:.0f} ms)")
+
+
+def compare_to_sparse(out: dict) -> None:
+    """The slowest catalog query's p50 against the sparse reference (both measured by now)."""
     ok = {k: v for k, v in out.get("queries", {}).items() if "p50_ms" in v}
-    if ok:
+    if ok and "sparse" in out:
         ref = out["sparse"]["xtx_ms"] + out["sparse"]["scan_ms"] + out["sparse"]["build_ms"]
         worst = max(ok, key=lambda k: ok[k]["p50_ms"])
         say(f"  slowest query p50 vs sparse reference incl. reading X ({ref:.0f} ms): {worst} "
@@ -489,6 +515,11 @@ def run(args) -> dict:
                     out["tree"][f"{kind} ingest {mode}"] = r.get("tree_mb", 0)
                 query_db = next(iter(dbs.values()), None)
                 if query_db is not None and not args.no_queries:
+                    sc = in_child(bench_scan, query_db)
+                    out["rss"][f"{kind} analytics scan"] = sc.pop("rss_mb")
+                    out["tree"][f"{kind} analytics scan"] = sc.pop("tree_mb")
+                    sc.pop("cpu_s")
+                    res.update(sc)
                     say(f"  catalog queries on {kind} (default parameters, then typical filters; "
                         f"first run, then p50/p95 of {args.runs}):")
                     q = in_child(bench_queries, query_db, args.runs)
@@ -496,6 +527,12 @@ def run(args) -> dict:
                     out["tree"][f"{kind} queries"] = q.pop("tree_mb")
                     q.pop("cpu_s")
                     res.update(q)
+                    sp = in_child(bench_sparse_phase, query_db)
+                    out["rss"][f"{kind} sparse reference"] = sp.pop("rss_mb")
+                    out["tree"][f"{kind} sparse reference"] = sp.pop("tree_mb")
+                    sp.pop("cpu_s")
+                    res.update(sp)
+                    compare_to_sparse(res)
                 if query_db is not None and kind == "embedded" and not args.no_pages:
                     say("  app pages (streamlit AppTest in a new process, with the analytics cache file as `govkg "
                         "ingest` leaves it; first render, then again with warm caches):")
@@ -573,12 +610,15 @@ def summary(results: dict) -> None:
                 say(f"   {mark(not slow)} pages: slowest first render {worst} {pages[worst]['cold_s']:.2f} s; "
                     f"again: worst {max(v['warm_s'] for v in pages.values()):.2f} s"
                     + (f"; slow: {', '.join(slow)}" if slow else ""))
-        if out["rss"]:
-            top = max(out["rss"], key=out["rss"].get)
+        # the target is the product's: the reference phase is listed but not judged
+        judged = [k for k in out["rss"] if "reference" not in k]
+        if judged:
+            top = max(judged, key=out["rss"].get)
             say(f"   {mark(out['rss'][top] < TARGETS['rss_mb'])} peak RSS {out['rss'][top]:.0f} MB ({top}); " +
                 ", ".join(f"{k} {v:.0f}" for k, v in out["rss"].items()))
-        if out.get("tree"):
-            top = max(out["tree"], key=out["tree"].get)
+        judged = [k for k in out.get("tree", {}) if "reference" not in k]
+        if judged:
+            top = max(judged, key=out["tree"].get)
             say(f"   {mark(out['tree'][top] < TARGETS['rss_mb'])} peak RSS of a whole phase (all its processes, "
                 f"sampled) {out['tree'][top]:.0f} MB ({top}); " +
                 ", ".join(f"{k} {v:.0f}" for k, v in out["tree"].items()))

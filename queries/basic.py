@@ -1,8 +1,10 @@
 """Listing queries: what the store holds.
 
 `measures` is served from the incidence (`queries.incidence`): the taxonomy measures with the
-number of reports mentioning each, the same answer as a Cypher aggregation over every MENTIONS
-edge without running it on every call. `reports` comes from the incidence when a current one is
+number of reports mentioning each (and of mentions), in a region and years if asked, the same
+answer as a Cypher aggregation over every MENTIONS edge without running it on every call.
+`measure_mentions` gives the app the MENTIONS edges of some measures from the incidence too, and
+`mention_sentences` reads the sentences of only the edges shown. `reports` comes from the incidence when a current one is
 cached (the app builds it at start), otherwise from one Cypher read that counts facts only for
 the reports listed (a page of `limit`, not every report): no scan is started for a listing.
 """
@@ -12,7 +14,7 @@ import numpy as np
 
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register, with_columns
-from queries.incidence import cached_incidence, get_incidence
+from queries.incidence import ROLES, cached_incidence, get_incidence
 
 REPORT_COLUMNS = ["report", "title", "kind", "year", "province", "adcode", "issuer", "mentions", "outcomes"]
 
@@ -65,13 +67,96 @@ def _listing_arrays(inc) -> tuple[np.ndarray, np.ndarray]:
 
 
 @register("measures", "措施 Measures", "taxonomy measures with their domain and how many reports mention each",
-          Param("min_reports", int, 0, "only measures in at least this many reports"))
-def measures(store: GraphStore, min_reports: int) -> Table:
+          Param("min_reports", int, 0, "only measures in at least this many reports"),
+          Param("region", str, "", "count reports of this region (name or adcode) only (empty: all)"),
+          Param("years", str, "", "count reports of these years only: 2021 or 2019-2022 (empty: all)"),
+          Param("rollup", bool, True, "with region: include the jurisdictions under it"))
+def measures(store: GraphStore, min_reports: int, region: str, years: str, rollup: bool) -> Table:
     inc = get_incidence(store)
-    cols = ["id", "measure", "domain", "reports"]
+    cols = ["id", "measure", "domain", "reports", "mentions"]
     if not inc.measure_ids:
         return Table(cols, [])
-    n = np.asarray(inc.report_measures().sum(axis=0)).ravel().astype(np.int64)
+    mask = inc.report_mask(region, years, rollup=rollup)
+    x = inc.report_measures()
+    n = np.asarray((x if mask is None else x[mask]).sum(axis=0)).ravel().astype(np.int64)
+    keep = slice(None) if mask is None else mask[inc.m_rep]
+    said = np.bincount(inc.m_meas[keep], weights=inc.m_count[keep], minlength=len(inc.measure_ids)).astype(np.int64)
     idx = np.flatnonzero(n >= min_reports)
     idx = idx[np.lexsort((idx, -n[idx]))]  # reports descending, then id (the measures are sorted by id)
-    return Table(cols, [inc.measure_rows[i][:3] + [int(n[i])] for i in idx])
+    return Table(cols, [inc.measure_rows[i][:3] + [int(n[i]), int(said[i])] for i in idx])
+
+
+def measure_mentions(store: GraphStore, ids: list[str], region: str = "", years: str = "",
+                     rollup: bool = True) -> dict[str, list]:
+    """The MENTIONS edges of these measures in reports of the region and years, from the
+    incidence, ordered by year, report and section: columns report, adcode, year (None when
+    unknown), measure_id, role, section and count (mentions in the section)."""
+    inc = get_incidence(store)
+    cols = ("report", "adcode", "year", "measure_id", "role", "section", "count")
+    wanted = [i for i, m in enumerate(inc.measure_ids) if m in set(ids)]
+    keep = np.isin(inc.m_meas, wanted)
+    mask = inc.report_mask(region, years, rollup=rollup)
+    if mask is not None:
+        keep &= mask[inc.m_rep]
+    k = np.flatnonzero(keep)
+    rep = inc.m_rep[k].astype(np.int64)
+    # undated reports last, as the stores order nulls
+    year = inc.year[rep].astype(np.int64)
+    order = np.lexsort((inc.m_meas[k], inc.m_sec[k], rep, np.where(year > 0, year, 10 ** 6)))
+    k, rep, year = k[order], rep[order], year[order]
+    return {"report": [inc.report_ids[r] for r in rep.tolist()], "adcode": [inc.adcode[r] for r in rep.tolist()],
+            "year": [y if y > 0 else None for y in year.tolist()],
+            "measure_id": [inc.measure_ids[m] for m in inc.m_meas[k].tolist()],
+            "role": [ROLES[c] for c in inc.m_role[k].tolist()], "section": inc.m_sec[k].tolist(),
+            "count": inc.m_count[k].tolist()} if len(k) else {c: [] for c in cols}
+
+
+# For the reports given only: one MATCH with both lists in its WHERE reads little (queries.evidence).
+MENTION_SENTENCES = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE r.id IN $reports AND m.id IN $ids "
+                     "RETURN r.id AS report, m.id AS measure_id, e.section AS section, e.evidence AS evidence, "
+                     "e.surface AS surface, e.sentence_id AS sentence_id")
+
+
+def mention_sentences(store: GraphStore, reports: list[str], ids: list[str]) -> Table:
+    """The evidence sentence and surface forms of the MENTIONS edges from these reports to these measures."""
+    if not reports or not ids:
+        return Table(["report", "measure_id", "section", "evidence", "surface", "sentence_id"], [])
+    return store.read(MENTION_SENTENCES, {"reports": sorted(set(reports)), "ids": sorted(set(ids))})
+
+
+# The outcomes of the reports given, then those quantifying the measures (filtering on the
+# measure inside the MATCH makes LadybugDB read every outcome; see queries.evidence).
+OUTCOMES_QUANTIFYING = ("MATCH (r:Report)-[:REPORTS]->(o:Outcome) WHERE r.id IN $reports "
+                        "WITH r, o WHERE o.measure IN $ids "
+                        "RETURN o.indicator AS indicator, o.id AS outcome, o.value AS value, o.unit AS unit, "
+                        "o.is_target AS is_target, r.year AS year, r.id AS report, o.sentence AS sentence")
+
+
+def measure_outcomes(store: GraphStore, ids: list[str], region: str = "", years: str = "", rollup: bool = True,
+                     limit: int = 500) -> tuple[Table, int]:
+    """The outcomes that quantify these measures (QUANTIFIES) in reports of the region and years,
+    ordered by indicator, year and report: the first `limit` (0: all) and how many there are.
+
+    Which outcomes they are comes from the incidence, so only the reports holding the first
+    `limit` are read (ordering every outcome of a much-quantified measure in the store held
+    ~1 GB at 100,000 reports)."""
+    inc = get_incidence(store)
+    cols = ["indicator", "outcome", "value", "unit", "is_target", "year", "report", "sentence"]
+    wanted = [i for i, m in enumerate(inc.measure_ids) if m in set(ids)]
+    keep = np.isin(inc.o_meas, wanted) & (inc.o_ind >= 0)
+    mask = inc.report_mask(region, years, rollup=rollup)
+    if mask is not None:
+        keep &= mask[inc.o_rep]
+    k = np.flatnonzero(keep)
+    if not len(k):
+        return Table(cols, []), 0
+    rep = inc.o_rep[k].astype(np.int64)
+    year = inc.year[rep].astype(np.int64)
+    # indicator ids are sorted names; undated reports last, as the stores order nulls
+    order = np.lexsort((rep, np.where(year > 0, year, 10 ** 6), inc.o_ind[k].astype(np.int64)))
+    first = k[order[:limit]] if limit else k[order]
+    reports = sorted({inc.report_ids[r] for r in inc.o_rep[first].tolist()})
+    got = store.read(OUTCOMES_QUANTIFYING, {"reports": reports, "ids": sorted(set(ids))}).records()
+    got.sort(key=lambda d: (d["indicator"], d["year"] is None, d["year"] or 0, d["report"], d["outcome"]))
+    rows = [[d[c] for c in cols] for d in (got[:limit] if limit else got)]
+    return Table(cols, rows, bool(limit and len(k) > limit)), int(len(k))

@@ -63,10 +63,10 @@ SCAN_JURISDICTIONS = ("MATCH (j:Jurisdiction) RETURN j.id AS id, j.name AS name,
                       "j.province AS province, j.city AS city, j.county AS county ORDER BY id")
 SCAN_MEASURES = "MATCH (m:Measure) RETURN m.id AS id, m.name AS name, m.domain AS domain ORDER BY id"
 SCAN_MENTIONS = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) RETURN r.id AS report, m.id AS measure, "
-                 "e.role AS role, e.section AS section, e.sentence_ids AS sentences")
+                 "e.role AS role, e.section AS section, e.sentence_ids AS sentences, e.count AS count")
 SCAN_OUTCOMES = ("MATCH (o:Outcome) RETURN o.report AS report, o.indicator AS indicator, o.value AS value, "
                  "o.unit AS unit, o.is_target AS is_target, o.role AS role, o.section AS section, "
-                 "o.sentence_id AS sentence")
+                 "o.sentence_id AS sentence, o.measure AS measure")
 SCAN_PROMOTES = ("MATCH (r:Report)-[e:PROMOTES]->(i:Initiative) RETURN r.id AS report, i.id AS initiative, "
                  "e.role AS role, e.section AS section, e.sentence_id AS sentence")
 SCAN_INSTANCES = "MATCH (i:Initiative)-[:INSTANCE_OF]->(m:Measure) RETURN i.id AS initiative, m.id AS measure"
@@ -119,12 +119,18 @@ class Contexts:
         report: for each unit (row), the index of its report.
         measures: units × measures, 1 where the unit mentions the measure.
         indicators: units × indicators, 1 where the unit reports a value of the indicator.
+
+    At report level the matrices are row-major (CSR: the regions queries read reports' rows);
+    at section and sentence level column-major (CSC), the one form their uses need — the
+    products `measures.T @ …` and the units holding a given column — so that no second copy is
+    kept (at sentence level each form is ~0.15 GB at 100,000 reports). Code that needs one form
+    asks for it (`.tocsc()`, `.T.tocsr()`), which costs nothing when the matrix is in it already.
     """
 
     level: str
     report: np.ndarray
-    measures: sparse.csr_matrix
-    indicators: sparse.csr_matrix
+    measures: sparse.spmatrix
+    indicators: sparse.spmatrix
     memo: dict | None = field(default_factory=dict, repr=False)
 
     def select(self, report_mask: np.ndarray | None) -> "Contexts":
@@ -173,6 +179,7 @@ class Incidence:
     m_meas: np.ndarray = None  # type: ignore[assignment]
     m_role: np.ndarray = None  # type: ignore[assignment]
     m_sec: np.ndarray = None  # type: ignore[assignment]
+    m_count: np.ndarray = None  # type: ignore[assignment]  # the edge's number of mentions (e.count)
     s_rep: np.ndarray = None  # type: ignore[assignment]
     s_meas: np.ndarray = None  # type: ignore[assignment]
     s_role: np.ndarray = None  # type: ignore[assignment]
@@ -187,6 +194,7 @@ class Incidence:
     o_role: np.ndarray = None  # type: ignore[assignment]
     o_sec: np.ndarray = None  # type: ignore[assignment]
     o_sent: np.ndarray = None  # type: ignore[assignment]
+    o_meas: np.ndarray = None  # type: ignore[assignment]  # the measure an outcome quantifies (QUANTIFIES), -1: none
     # PROMOTES edges
     p_rep: np.ndarray = None  # type: ignore[assignment]
     p_ini: np.ndarray = None  # type: ignore[assignment]
@@ -435,17 +443,28 @@ class Incidence:
         o_rep, o_unit, o_col = self.o_rep[keep_o], base_o[keep_o], self.o_ind[keep_o]
         if level == "report":
             units = np.arange(self.n_reports, dtype=np.int64)
-            m_row, o_row = m_rep.astype(np.int64), o_rep.astype(np.int64)
+            m_row, o_row = m_rep.astype(np.int32), o_rep.astype(np.int32)
         else:
             width = int(max(m_unit.max(initial=0), o_unit.max(initial=0))) + 2
             m_key = m_rep.astype(np.int64) * width + (m_unit.astype(np.int64) + 1)
             o_key = o_rep.astype(np.int64) * width + (o_unit.astype(np.int64) + 1)
             keys = _unique(np.concatenate([m_key, o_key]))
             units = keys // width
-            m_row, o_row = np.searchsorted(keys, m_key), np.searchsorted(keys, o_key)
+            # int32 rows when they fit: these are the biggest transients of a build
+            rtype = np.int32 if len(keys) < 2 ** 31 else np.int64
+            m_row = np.searchsorted(keys, m_key).astype(rtype)
+            del m_key
+            o_row = np.searchsorted(keys, o_key).astype(rtype)
+            del o_key, keys
         n = len(units)
-        ctx = Contexts(level, _narrow(units), _binary(m_row, m_col, (n, nm)), _binary(o_row, o_col, (n, ni)))
-        del m_rep, m_unit, m_col, o_rep, o_unit, o_col, m_row, o_row, units
+        units = _narrow(units)
+        fmt = "csr" if level == "report" else "csc"
+        del m_rep, m_unit, o_rep, o_unit
+        m_x = _binary(m_row, m_col, (n, nm), fmt)
+        del m_row, m_col
+        o_x = _binary(o_row, o_col, (n, ni), fmt)
+        del o_row, o_col
+        ctx = Contexts(level, units, m_x, o_x)
         if n > 1_000_000:  # a big build leaves ~0.3 GB of freed but fragmented heap
             give_back_memory()
         return ctx
@@ -509,8 +528,11 @@ def _prefix(code: str) -> str:
     return code
 
 
-def _binary(rows: np.ndarray, cols: np.ndarray, shape) -> sparse.csr_matrix:
-    x = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape)
+def _binary(rows: np.ndarray, cols: np.ndarray, shape, fmt: str = "csr") -> sparse.spmatrix:
+    """A 0/1 matrix (float32) with a 1 at each (row, column) given, in CSR or CSC form."""
+    coo = sparse.coo_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=shape)
+    x = coo.tocsc() if fmt == "csc" else coo.tocsr()
+    del coo
     x.sum_duplicates()
     x.data[:] = 1.0
     return x
@@ -629,7 +651,7 @@ def _distinct(arr) -> list[str]:
     return sorted(x for x in pc.unique(arr).to_pylist() if x)
 
 
-def _outcome_slice(outs, report_ids: list[str]) -> dict:
+def _outcome_slice(outs, report_ids: list[str], measure_ids: list[str]) -> dict:
     """One slice of the outcome scan as compact arrays; indicator and unit codes index the slice's
     own sorted vocabularies (`_merge_codes` maps them onto the whole scan's)."""
     import pyarrow as pa
@@ -656,7 +678,7 @@ def _outcome_slice(outs, report_ids: list[str]) -> dict:
             "target": (pc.fill_null(pc.cast(tgt, pa.bool_()), False).to_numpy(zero_copy_only=False).astype(bool)
                        if len(tgt) else np.zeros(0, dtype=bool)),
             "role": _roles(_col(outs, "role")), "sec": _ints(_col(outs, "section"), -1).astype(np.int32),
-            "sent": _ints(_col(outs, "sentence"), -1)}
+            "sent": _ints(_col(outs, "sentence"), -1), "meas": _codes(_col(outs, "measure"), measure_ids)}
 
 
 def _merge_codes(parts: list[dict], codes: str, vocab: str, merged: list[str]) -> np.ndarray:
@@ -701,7 +723,8 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     ment = ment.filter(pa.array(ok)) if not ok.all() else ment
     inc.m_rep, inc.m_meas = rep[ok].astype(np.int32), mea[ok].astype(np.int32)
     inc.m_role = _roles(_col(ment, "role"))
-    inc.m_sec = _ints(_col(ment, "section"), -1).astype(np.int32)
+    inc.m_sec = _small(_ints(_col(ment, "section"), -1))
+    inc.m_count = _small(np.maximum(_ints(_col(ment, "count"), 1), 1))
     sents = _col(ment, "sentences")
     if len(sents) and (pa.types.is_string(sents.type) or pa.types.is_large_string(sents.type)):
         # the stored text form "3,7,12" (graph.schema.join_ids) -> lists of numbers
@@ -725,7 +748,7 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
         _drop_page_cache(store)
 
     def outcome_slice(table) -> dict:
-        part = _outcome_slice(table, inc.report_ids)
+        part = _outcome_slice(table, inc.report_ids, inc.measure_ids)
         if big:
             _drop_page_cache(store)
         return part
@@ -738,12 +761,13 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     inc.o_count = np.bincount(joined("counted"), minlength=len(inc.report_ids)).astype(np.int64)
     inc.indicator_ids = sorted(set().union(*(p["indicators"] for p in parts)))
     inc.unit_names = sorted(set().union(*(p["units"] for p in parts)))
-    inc.o_ind = _merge_codes(parts, "ind", "indicators", inc.indicator_ids)
-    inc.o_unit_code = _merge_codes(parts, "unit", "units", inc.unit_names)
+    inc.o_ind = _small(_merge_codes(parts, "ind", "indicators", inc.indicator_ids))
+    inc.o_unit_code = _small(_merge_codes(parts, "unit", "units", inc.unit_names))
     for p in parts:
         del p["ind"], p["unit"]
-    inc.o_rep, inc.o_value, inc.o_target, inc.o_role, inc.o_sec = (
-        joined(k) for k in ("rep", "value", "target", "role", "sec"))
+    inc.o_rep, inc.o_value, inc.o_target, inc.o_role = (joined(k) for k in ("rep", "value", "target", "role"))
+    inc.o_sec = _small(joined("sec"))
+    inc.o_meas = _small(joined("meas"))
     sent = joined("sent")
     del parts
     # an outcome without a sentence id gets a unit of its own (negative, never shared)
@@ -792,6 +816,14 @@ def _narrow(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def _small(x: np.ndarray) -> np.ndarray:
+    """Codes and section numbers as int16 when they fit (few indicators, units and sections: 18 MB
+    less per array at 100,000 reports); every arithmetic use widens them first."""
+    if len(x) and (int(x.min()) < -2 ** 15 or int(x.max()) >= 2 ** 15 - 1):
+        return x
+    return x.astype(np.int16)
+
+
 def give_back_memory() -> None:
     """Hand memory freed by a big build back to the system: Arrow's pool keeps freed blocks,
     and glibc keeps a fragmented heap (~0.3 GB after a scan of 100,000 reports)."""
@@ -824,7 +856,7 @@ _BUILD_LOCK = threading.Lock()  # one scan at a time: concurrent callers wait an
 
 
 CACHE_FILE = "incidence"  # the sidecar's name: kg.lbdb -> kg.lbdb.incidence
-CACHE_FORMAT = 1  # raise when Incidence's fields change: older files are then ignored
+CACHE_FORMAT = 5  # raise when Incidence's fields change: older files are then ignored (2: CSC contexts; 3: int16 codes; 4: m_count; 5: o_meas)
 
 
 def cache_path(store: GraphStore) -> Path | None:

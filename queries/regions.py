@@ -537,7 +537,8 @@ def adoption_first_seen(store: GraphStore, measure: str, grain: str, role: str, 
     sel = inc.resolve_measures(measure) if measure else list(range(len(inc.measure_ids)))
     roles = parse_roles(role)
     # reports of each measure: a column of the reports × measures matrix
-    xs = inc.remember(("report-measures-csc", roles), lambda: inc.report_measures(roles).tocsc())
+    ctx = inc.contexts("report", roles)
+    xs = ctx.remember("m_csc", ctx.measures.tocsc)  # the same copy co-occurrence and evidence use
     keys = _region_keys(inc, grain)
     valid = keys >= 0
     if mask is not None:

@@ -143,9 +143,14 @@ def test_measures_taxonomy_lists_three_systems_and_its_detail(app, shared_db):
                                                       "RETURN a.id")]
     (n,), = _expect(shared_db, "MATCH (r:Report)-[:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
                                "RETURN count(DISTINCT r)", {"ids": ids})
+    (said,), = _expect(shared_db, "MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
+                                  "RETURN sum(e.count)", {"ids": ids})
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["报告 Reports"] == str(n)
+    assert metrics["报告 Reports"] == str(n) and metrics["提及 Mentions"] == str(int(said))
     evidence = _frame_with(app, "evidence")
+    # every edge's sentence came back from the store (the sample has fewer edges than are shown)
+    assert evidence["evidence"].notna().all() and len(evidence) == _expect(
+        shared_db, "MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids RETURN count(e)", {"ids": ids})[0][0]
     assert evidence["evidence"].str.contains("三项制度").any()
 
     app.selectbox(key="measure").set_value("M82").run()

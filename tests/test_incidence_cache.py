@@ -153,3 +153,39 @@ def test_only_the_latest_role_filtered_contexts_are_kept(db):
     assert again is not first and (again.measures != first.measures).nnz == 0
     assert (again.report == first.report).all() and (again.indicators != first.indicators).nnz == 0
     store.close()
+
+
+def test_contexts_keep_one_form_of_each_matrix(db):
+    """Sentence and section contexts are column-major, report contexts row-major; asking a
+    matrix for the form it is in returns it without a copy, and the codes are narrow."""
+    import numpy as np
+
+    store = LadybugStore(db, read_only=True)
+    inc = incidence.get_incidence(store)
+    for level, form in (("sentence", "csc"), ("section", "csc"), ("report", "csr")):
+        for roles in ((), ("achievements",)):
+            ctx = inc.contexts(level, roles)
+            assert ctx.measures.format == form and ctx.indicators.format == form, (level, roles)
+            if form == "csc":
+                assert ctx.measures.tocsc() is ctx.measures
+                assert np.shares_memory(ctx.measures.T.tocsr().indices, ctx.measures.indices)  # no copy
+            # the same 0/1 matrices a row-major build gives
+            assert set(np.unique(ctx.measures.data)) <= {1.0} and ctx.measures.has_canonical_format
+    assert inc.o_ind.dtype == np.int16 and inc.o_unit_code.dtype == np.int16
+    assert inc.o_sec.dtype == np.int16 and inc.m_sec.dtype == np.int16
+    store.close()
+
+
+def test_value_codes_in_slices_match_numpy_unique():
+    import numpy as np
+
+    from queries.stats import value_codes
+
+    rng = np.random.default_rng(3)
+    v = rng.integers(0, 5000, size=(1 << 20) + 12345).astype(np.float64) / 7
+    v[rng.integers(0, len(v), size=1000)] = np.nan
+    uniq, codes = value_codes(v)
+    ok = ~np.isnan(v)
+    want_u, want_inv = np.unique(v[ok], return_inverse=True)
+    assert (uniq == want_u).all() and (codes[ok] == want_inv.ravel()).all() and (codes[~ok] == -1).all()
+    assert value_codes(np.array([np.nan]))[0].size == 0 and value_codes(np.zeros(0))[1].size == 0

@@ -322,18 +322,20 @@ def test_chunked_scan_reads_the_same_as_one_read(fx, monkeypatch):
     assert len(ranged) == 6 and len(sent) == 6 + 5
 
     def facts(inc):
-        return (sorted(zip(inc.m_rep.tolist(), inc.m_meas.tolist(), inc.m_role.tolist(), inc.m_sec.tolist())),
+        return (sorted(zip(inc.m_rep.tolist(), inc.m_meas.tolist(), inc.m_role.tolist(), inc.m_sec.tolist(),
+                           inc.m_count.tolist())),
                 sorted(zip(inc.s_rep.tolist(), inc.s_meas.tolist(), inc.s_sent.tolist())),
                 sorted(zip(inc.o_rep.tolist(), [inc.indicator_ids[i] for i in inc.o_ind],
                            [inc.unit_names[u] for u in inc.o_unit_code], inc.o_value.tolist(),
-                           inc.o_target.tolist(), inc.o_role.tolist(), inc.o_sec.tolist(), inc.o_sent.tolist())),
+                           inc.o_target.tolist(), inc.o_role.tolist(), inc.o_sec.tolist(), inc.o_sent.tolist(),
+                           inc.o_meas.tolist())),
                 inc.o_count.tolist(), inc.indicator_ids, inc.unit_names)
 
     assert facts(parts) == facts(whole)
     # outcomes are converted slice by slice: the slices' own indicator vocabularies differ from
     # the merged one, so the codes above went through the remapping
     slices = incidence.convert_by_reports(fx, incidence.SCAN_OUTCOMES, "o.report", whole.report_ids, None,
-                                          lambda t: incidence._outcome_slice(t, whole.report_ids))
+                                          lambda t: incidence._outcome_slice(t, whole.report_ids, whole.measure_ids))
     assert len(slices) == 3 and any(s["indicators"] != whole.indicator_ids for s in slices)
     assert sorted(set().union(*(s["indicators"] for s in slices))) == whole.indicator_ids
     # 12 MENTIONS edges (one per report, measure, section) and 8 outcomes in the fixture

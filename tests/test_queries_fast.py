@@ -78,6 +78,9 @@ def random_records(n: int = 80, seed: int = 5) -> list[ReportRecord]:
             text = f"{rid}第{sid}句：{ind}为{value}{unit}。"
             outcomes.append(Outcome(indicator=ind, value=value, unit=unit, kind="rate" if unit == "%" else "count",
                                     is_target=roles[k] in ("plans", "targets"), evidence=f"{ind}{value}{unit}",
+                                    # every other outcome quantifies a measure of the report (no draw:
+                                    # the random stream, and so the corpus, stay as they were)
+                                    measure=chosen[j % len(chosen)].id if chosen and j % 2 == 0 else None,
                                     where=Evidence(sentence=text, start=k * 1000 + sid * 10 + 5,
                                                    end=k * 1000 + sid * 10 + 9, sentence_id=sid, section=k,
                                                    role=roles[k])))
@@ -307,13 +310,18 @@ REPORTS_CYPHER = (
 # Counted from the report side: the embedded store keeps MENTIONS forward-only (graph.schema.FORWARD_ONLY),
 # so an OPTIONAL MATCH from each measure back to its reports is refused there.
 MEASURES_CYPHER = "MATCH (m:Measure) RETURN m.id, m.name, m.domain ORDER BY m.id"
-MENTIONED_CYPHER = "MATCH (r:Report)-[:MENTIONS]->(m:Measure) RETURN m.id, count(DISTINCT r)"
+MENTIONED_CYPHER = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE ($any_year OR (r.year >= $y0 AND r.year <= $y1)) "
+                    "AND ($prefix = '' OR r.jurisdiction STARTS WITH $prefix) "
+                    "RETURN m.id, count(DISTINCT r), sum(e.count)")
 
 
-def measures_reference(store, least: int) -> list[list]:
-    """The measures listing from two Cypher reads: every measure, and report counts of the mentioned ones."""
-    n = dict(store.read(MENTIONED_CYPHER).rows)
-    rows = [[i, name, domain, n.get(i, 0)] for i, name, domain in store.read(MEASURES_CYPHER).rows]
+def measures_reference(store, least: int, prefix: str = "", years: tuple | None = None) -> list[list]:
+    """The measures listing from two Cypher reads: every measure, and report and mention counts of
+    the mentioned ones (in reports of the adcode prefix and years)."""
+    y0, y1 = years or (0, 0)
+    n = {m: (r, int(c)) for m, r, c in store.read(MENTIONED_CYPHER, {"prefix": prefix, "any_year": years is None,
+                                                                     "y0": y0, "y1": y1}).rows}
+    rows = [[i, name, domain, *n.get(i, (0, 0))] for i, name, domain in store.read(MEASURES_CYPHER).rows]
     return sorted((r for r in rows if r[3] >= least), key=lambda r: (-r[3], r[0]))
 
 
@@ -334,6 +342,9 @@ def _check_listings(store, years=(0, 2021, 2022), limits=(1000, 3)):
     for least in (0, 1, 3):
         t = run_query(store, "measures", {"min_reports": least})
         assert t.rows == measures_reference(store, least), least
+    # in a region (with everything under it) and years
+    assert run_query(store, "measures", {"region": "640000", "years": "2021-2022"}).rows == measures_reference(
+        store, 0, "64", (2021, 2022))
 
 
 def test_listings_match_the_cypher_aggregations(any_store):
@@ -380,3 +391,37 @@ def test_pair_reports_regions_and_years(corpus, level):
             assert r["years"] == ",".join(str(y) for y in sorted({reps[x][1] for x in rids if reps[x][1]}))
             regions = sorted({names[reps[x][0]] for x in rids})
             assert r["regions"].split("…")[0].split("、") == regions[:12]
+
+
+QUANTIFYING_CYPHER = ("MATCH (r:Report)-[:REPORTS]->(o:Outcome)-[:QUANTIFIES]->(m:Measure) WHERE m.id IN $ids "
+                      "AND ($prefix = '' OR r.jurisdiction STARTS WITH $prefix) "
+                      "RETURN o.indicator, o.id, o.value, o.unit, o.is_target, r.year, r.id, o.sentence")
+EDGES_CYPHER = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
+                "AND ($prefix = '' OR r.jurisdiction STARTS WITH $prefix) "
+                "RETURN r.id, r.jurisdiction, r.year, m.id, e.role, e.section, e.count")
+
+
+def test_measure_mentions_and_outcomes_match_the_cypher_reads(corpus):
+    """What the measures page shows for one measure, from the incidence, against Cypher over
+    the edges; the first rows only read the reports holding them, in the same order."""
+    from queries.basic import measure_mentions, measure_outcomes
+
+    def key(row):  # indicator, year (undated last), report
+        return (row[0], row[5] is None, row[5] or 0, row[6])
+
+    quantified = {r[0] for r in corpus.read("MATCH (o:Outcome)-[:QUANTIFIES]->(m:Measure) RETURN DISTINCT m.id").rows}
+    assert quantified, "the random corpus has outcomes quantifying measures"
+    for ids in (sorted(quantified)[:1], sorted(quantified)):
+        for region, prefix in (("", ""), ("640000", "64")):
+            want = corpus.read(QUANTIFYING_CYPHER, {"ids": ids, "prefix": prefix}).rows
+            got, total = measure_outcomes(corpus, ids, region=region, limit=0)
+            assert sorted(map(tuple, got.rows), key=str) == sorted(map(tuple, want), key=str) and total == len(want)
+            first, total = measure_outcomes(corpus, ids, region=region, limit=5)
+            assert [key(r) for r in first.rows] == sorted(map(key, want))[:5] and total == len(want)
+            assert first.truncated == (len(want) > 5)
+            edges = measure_mentions(corpus, ids, region=region)
+            rows = list(zip(*(edges[c] for c in ("report", "adcode", "year", "measure_id", "role", "section", "count"))))
+            want = corpus.read(EDGES_CYPHER, {"ids": ids, "prefix": prefix}).rows
+            assert sorted(rows, key=str) == sorted((tuple(r[:4]) + (r[4] or "other",) + tuple(r[5:]) for r in want),
+                                                   key=str)
+            assert [(r[2] is None, r[2] or 0, r[0]) for r in rows] == sorted((r[2] is None, r[2] or 0, r[0]) for r in rows)
