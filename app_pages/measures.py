@@ -7,7 +7,7 @@ from app_pages.common import (
     SCOPE, TTL, cached_query, catalog_scope, corrected_values, get_store, jurisdictions, md, read, rejected_targets,
     require_store, role_label, scope_params, scope_text, store_key,
 )
-from queries.basic import measure_mentions, measure_outcomes, mention_sentences
+from queries.basic import measure_mentions, mention_sentences, outcome_values
 
 st.title("措施 Measures")
 
@@ -42,7 +42,7 @@ def _mentions(key: str, ids: tuple, params: dict) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def _outcomes(key: str, ids: tuple, params: dict) -> tuple[pd.DataFrame, int]:
-    table, total = measure_outcomes(get_store(), list(ids), **params, limit=VALUE_ROWS)
+    table, total = outcome_values(get_store(), list(ids), **params, limit=VALUE_ROWS)
     return table.to_dataframe(), total
 
 

@@ -6,12 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
-    SCOPE, cached_query, catalog_scope, corrected_values, jurisdictions, md, read, region_labels, region_options,
-    rejected_targets, require_store, scope_params, scope_text,
+    SCOPE, TTL, cached_query, catalog_scope, corrected_values, get_store, jurisdictions, md, read, region_labels,
+    region_options, rejected_targets, require_store, scope_params, scope_text, store_key,
 )
+from queries.basic import outcome_values
 
 KINDS = {"measure": "措施 Measures", "initiative": "地方品牌 Initiatives", "outcome": "成效指标 Outcomes",
          "target": "目标 Targets", "plan": "计划 Plans", "problem-measure": "问题涉及的措施 Problems"}
+
+OUTCOME_ROWS = 500  # outcome details shown (and read from the store) for one region
 
 st.title("地区 Regions")
 
@@ -44,6 +47,14 @@ def hierarchy(code: str, js: pd.DataFrame) -> None:
 def region_reports(code: str, rollup: bool) -> pd.DataFrame:
     return read(f"MATCH (r:Report) WHERE {SCOPE} RETURN r.id AS report, r.title AS title, r.year AS year, "
                 "r.kind AS kind ORDER BY year, report", **scope_params(region=code, subregions=rollup))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def _outcomes(key: str, code: str, years: str, rollup: bool) -> tuple[pd.DataFrame, int]:
+    """The region's outcomes from the incidence: only the reports holding the first OUTCOME_ROWS are read."""
+    table, total = outcome_values(get_store(), None, region=code, years=years, rollup=rollup, limit=OUTCOME_ROWS)
+    df = table.to_dataframe()
+    return df[["outcome", "indicator", "value", "unit", "is_target", "year", "sentence", "report"]], total
 
 
 def profile(code: str, rollup: bool) -> None:
@@ -90,10 +101,10 @@ def profile(code: str, rollup: bool) -> None:
             st.dataframe(sim[["region_a", "region_b", "jaccard", "shared", "a_measures", "b_measures", "only_a",
                               "only_b"]], hide_index=True, width="stretch")
     with tabs[-3]:
-        outs = read(f"MATCH (r:Report)-[:REPORTS]->(o:Outcome)-[:MEASURES]->(i:Indicator) WHERE {SCOPE} "
-                    "RETURN o.id AS outcome, i.name AS indicator, o.value AS value, o.unit AS unit, "
-                    "o.is_target AS is_target, r.year AS year, o.sentence AS sentence ORDER BY indicator",
-                    **scope_params(region=code, subregions=rollup))
+        outs, total = _outcomes(store_key(), code, catalog_scope()["years"], rollup)
+        if total > len(outs):
+            st.caption(f"前 {len(outs)} 个 the first {len(outs)} of {total} outcomes (by indicator, year and report); "
+                       "the profile tab summarises all of them")
         fixed = corrected_values()
         outs["corrected"] = [f"{fixed[o][0]} → {fixed[o][1]}" if o in fixed else "" for o in outs["outcome"]]
         outs["curation"] = ["✗ 标记错误 marked wrong" if (o.split("#")[0], f"outcome:{o}") in rejected else ""

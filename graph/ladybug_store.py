@@ -28,7 +28,7 @@ class LadybugStore(GraphStore):
     dialect = "ladybug"
 
     def __init__(self, path, tracer=None, read_only: bool = False, query_timeout: float = 10.0,
-                 row_cap: int = 5000, buffer_pool_mb: int = 0, page_cache_budget_mb: int = 512):
+                 row_cap: int = 5000, buffer_pool_mb: int = 0, page_cache_budget_mb: int = 256):
         super().__init__(tracer)
         import ladybug
 

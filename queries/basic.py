@@ -124,26 +124,27 @@ def mention_sentences(store: GraphStore, reports: list[str], ids: list[str]) -> 
     return store.read(MENTION_SENTENCES, {"reports": sorted(set(reports)), "ids": sorted(set(ids))})
 
 
-# The outcomes of the reports given, then those quantifying the measures (filtering on the
-# measure inside the MATCH makes LadybugDB read every outcome; see queries.evidence).
-OUTCOMES_QUANTIFYING = ("MATCH (r:Report)-[:REPORTS]->(o:Outcome) WHERE r.id IN $reports "
-                        "WITH r, o WHERE o.measure IN $ids "
-                        "RETURN o.indicator AS indicator, o.id AS outcome, o.value AS value, o.unit AS unit, "
-                        "o.is_target AS is_target, r.year AS year, r.id AS report, o.sentence AS sentence")
+# The outcomes of the reports given (then those quantifying the measures): filtering on the
+# measure inside the MATCH makes LadybugDB read every outcome (see queries.evidence).
+OUTCOMES_OF_REPORTS = ("MATCH (r:Report)-[:REPORTS]->(o:Outcome) WHERE r.id IN $reports {measure_test}"
+                       "RETURN o.indicator AS indicator, o.id AS outcome, o.value AS value, o.unit AS unit, "
+                       "o.is_target AS is_target, r.year AS year, r.id AS report, o.sentence AS sentence")
 
 
-def measure_outcomes(store: GraphStore, ids: list[str], region: str = "", years: str = "", rollup: bool = True,
-                     limit: int = 500) -> tuple[Table, int]:
-    """The outcomes that quantify these measures (QUANTIFIES) in reports of the region and years,
-    ordered by indicator, year and report: the first `limit` (0: all) and how many there are.
+def outcome_values(store: GraphStore, measures: list[str] | None = None, region: str = "", years: str = "",
+                   rollup: bool = True, limit: int = 500) -> tuple[Table, int]:
+    """The outcomes (with an indicator) of reports in the region and years — only those that
+    quantify one of `measures` (QUANTIFIES) when given — ordered by indicator, year and report:
+    the first `limit` (0: all) and how many there are.
 
     Which outcomes they are comes from the incidence, so only the reports holding the first
-    `limit` are read (ordering every outcome of a much-quantified measure in the store held
-    ~1 GB at 100,000 reports)."""
+    `limit` are read (ordering every outcome of a much-quantified measure, or of a province, in
+    the store held ~1 GB at 100,000 reports)."""
     inc = get_incidence(store)
     cols = ["indicator", "outcome", "value", "unit", "is_target", "year", "report", "sentence"]
-    wanted = [i for i, m in enumerate(inc.measure_ids) if m in set(ids)]
-    keep = np.isin(inc.o_meas, wanted) & (inc.o_ind >= 0)
+    keep = inc.o_ind >= 0
+    if measures is not None:
+        keep &= np.isin(inc.o_meas, [i for i, m in enumerate(inc.measure_ids) if m in set(measures)])
     mask = inc.report_mask(region, years, rollup=rollup)
     if mask is not None:
         keep &= mask[inc.o_rep]
@@ -155,8 +156,12 @@ def measure_outcomes(store: GraphStore, ids: list[str], region: str = "", years:
     # indicator ids are sorted names; undated reports last, as the stores order nulls
     order = np.lexsort((rep, np.where(year > 0, year, 10 ** 6), inc.o_ind[k].astype(np.int64)))
     first = k[order[:limit]] if limit else k[order]
-    reports = sorted({inc.report_ids[r] for r in inc.o_rep[first].tolist()})
-    got = store.read(OUTCOMES_QUANTIFYING, {"reports": reports, "ids": sorted(set(ids))}).records()
+    params: dict = {"reports": sorted({inc.report_ids[r] for r in inc.o_rep[first].tolist()})}
+    test = ""
+    if measures is not None:
+        test, params["ids"] = "WITH r, o WHERE o.measure IN $ids ", sorted(set(measures))
+    got = store.read(OUTCOMES_OF_REPORTS.format(measure_test=test), params).records()
+    got = [d for d in got if d["indicator"]]
     got.sort(key=lambda d: (d["indicator"], d["year"] is None, d["year"] or 0, d["report"], d["outcome"]))
     rows = [[d[c] for c in cols] for d in (got[:limit] if limit else got)]
     return Table(cols, rows, bool(limit and len(k) > limit)), int(len(k))

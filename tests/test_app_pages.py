@@ -259,6 +259,12 @@ def test_regions_profile_hierarchy_and_compare(app, shared_db):
                                                  "['plans', 'targets', 'problems'] RETURN DISTINCT m.id")}
     assert set(measures["item_id"]) == reported  # plans, targets and problems have tabs of their own
     assert reported < mentioned
+    # the outcome details: every outcome of the region with its sentence (fewer than the rows shown)
+    details = _frame_with(app, "corrected")
+    stored = _expect(shared_db, "MATCH (r:Report)-[:REPORTS]->(o:Outcome) WHERE r.jurisdiction = '640221' "
+                                "RETURN o.id, o.sentence")
+    assert len(stored) > 0 and sorted(zip(details["outcome"], details["sentence"])) == sorted(map(tuple, stored))
+    assert list(details["indicator"]) == sorted(details["indicator"])
     up = next(b for b in app.button if "石嘴山市" in str(b.label))
     up.click().run()
     assert app.selectbox(key="profile_region").value == "640200"

@@ -404,7 +404,7 @@ EDGES_CYPHER = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE m.id IN $ids "
 def test_measure_mentions_and_outcomes_match_the_cypher_reads(corpus):
     """What the measures page shows for one measure, from the incidence, against Cypher over
     the edges; the first rows only read the reports holding them, in the same order."""
-    from queries.basic import measure_mentions, measure_outcomes
+    from queries.basic import measure_mentions, outcome_values
 
     def key(row):  # indicator, year (undated last), report
         return (row[0], row[5] is None, row[5] or 0, row[6])
@@ -414,11 +414,18 @@ def test_measure_mentions_and_outcomes_match_the_cypher_reads(corpus):
     for ids in (sorted(quantified)[:1], sorted(quantified)):
         for region, prefix in (("", ""), ("640000", "64")):
             want = corpus.read(QUANTIFYING_CYPHER, {"ids": ids, "prefix": prefix}).rows
-            got, total = measure_outcomes(corpus, ids, region=region, limit=0)
+            got, total = outcome_values(corpus, ids, region=region, limit=0)
             assert sorted(map(tuple, got.rows), key=str) == sorted(map(tuple, want), key=str) and total == len(want)
-            first, total = measure_outcomes(corpus, ids, region=region, limit=5)
+            first, total = outcome_values(corpus, ids, region=region, limit=5)
             assert [key(r) for r in first.rows] == sorted(map(key, want))[:5] and total == len(want)
             assert first.truncated == (len(want) > 5)
+            # every outcome of the region (no measure named), as the regions page lists them
+            everything = corpus.read("MATCH (r:Report)-[:REPORTS]->(o:Outcome) WHERE $prefix = '' OR "
+                                     "r.jurisdiction STARTS WITH $prefix RETURN o.indicator, o.id, o.value, o.unit, "
+                                     "o.is_target, r.year, r.id, o.sentence", {"prefix": prefix}).rows
+            got, total = outcome_values(corpus, None, region=region, limit=7)
+            assert [key(r) for r in got.rows] == sorted(map(key, everything))[:7] and total == len(everything)
+            assert {tuple(r) for r in got.rows} <= {tuple(r) for r in everything}
             edges = measure_mentions(corpus, ids, region=region)
             rows = list(zip(*(edges[c] for c in ("report", "adcode", "year", "measure_id", "role", "section", "count"))))
             want = corpus.read(EDGES_CYPHER, {"ids": ids, "prefix": prefix}).rows
