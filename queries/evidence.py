@@ -223,16 +223,23 @@ def _measure_pair(store: GraphStore, inc: Incidence, scope: "_Scope", level: str
 
 
 def _sentence_mentions(inc: Incidence, scope: "_Scope", reports: np.ndarray, m_idx: list[int]) -> list[dict]:
-    """Mentions of the measures in these reports, one per (report, sentence), from the incidence."""
-    keep = np.isin(inc.s_rep, reports) & np.isin(inc.s_meas, m_idx)
-    if scope.roles:
-        keep &= np.isin(inc.s_role, [ROLES.index(r) for r in scope.roles])
+    """Mentions of the measures in these reports, one per (report, sentence), from the
+    sentence-level contexts (their units keep each sentence's id and role)."""
+    ctx = inc.contexts("sentence")
+    xm = ctx.measures.tocsc()
+    wanted = np.zeros(inc.n_reports, dtype=bool)
+    wanted[np.asarray(reports, dtype=np.int64)] = True
+    codes = [ROLES.index(r) for r in scope.roles]
     out = []
-    for k in np.flatnonzero(keep):
-        m = int(inc.s_meas[k])
-        out.append({"report": inc.report_ids[inc.s_rep[k]], "measure": inc.measure_ids[m],
-                    "name": inc.measure_names[m], "sentence_ids": str(int(inc.s_sent[k]) - inc.sent_shift),
-                    "section": None, "sentence": ""})
+    for m in m_idx:
+        units = xm.indices[xm.indptr[m]:xm.indptr[m + 1]]
+        units = units[wanted[ctx.report[units]]]
+        if codes:
+            units = units[np.isin(ctx.role[units], codes)]
+        for u in units.tolist():
+            out.append({"report": inc.report_ids[ctx.report[u]], "measure": inc.measure_ids[m],
+                        "name": inc.measure_names[m], "sentence_ids": str(int(ctx.sent[u]) - inc.sent_shift),
+                        "section": None, "sentence": ""})
     return out
 
 

@@ -131,14 +131,27 @@ class Contexts:
     report: np.ndarray
     measures: sparse.spmatrix
     indicators: sparse.spmatrix
+    # sentence level: each unit's sentence id (plus the incidence's sent_shift) and section role
+    sent: np.ndarray | None = None
+    role: np.ndarray | None = None
     memo: dict | None = field(default_factory=dict, repr=False)
+
+    def units(self, rows: np.ndarray, memo: dict | None = None) -> "Contexts":
+        """Only the units (rows) picked by a boolean array."""
+        def pick(a):
+            return None if a is None else a[rows]
+        return Contexts(self.level, self.report[rows], self.measures[rows], self.indicators[rows],
+                        sent=pick(self.sent), role=pick(self.role), memo=memo)
 
     def select(self, report_mask: np.ndarray | None) -> "Contexts":
         """Only the units whose report passes the mask (None: all). A selection keeps no memo."""
         if report_mask is None:
             return self
-        rows = report_mask[self.report]
-        return Contexts(self.level, self.report[rows], self.measures[rows], self.indicators[rows], None)
+        return self.units(report_mask[self.report])
+
+    def kept(self) -> "Contexts":
+        """These contexts without what queries derived from them (for the cache file)."""
+        return Contexts(self.level, self.report, self.measures, self.indicators, sent=self.sent, role=self.role)
 
     def remember(self, key: str, make):
         """`make()`, kept for the next query when these are the unfiltered (cached) contexts."""
@@ -180,10 +193,6 @@ class Incidence:
     m_role: np.ndarray = None  # type: ignore[assignment]
     m_sec: np.ndarray = None  # type: ignore[assignment]
     m_count: np.ndarray = None  # type: ignore[assignment]  # the edge's number of mentions (e.count)
-    s_rep: np.ndarray = None  # type: ignore[assignment]
-    s_meas: np.ndarray = None  # type: ignore[assignment]
-    s_role: np.ndarray = None  # type: ignore[assignment]
-    s_sent: np.ndarray = None  # type: ignore[assignment]
     # outcomes
     o_rep: np.ndarray = None  # type: ignore[assignment]
     o_ind: np.ndarray = None  # type: ignore[assignment]
@@ -193,7 +202,6 @@ class Incidence:
     o_target: np.ndarray = None  # type: ignore[assignment]
     o_role: np.ndarray = None  # type: ignore[assignment]
     o_sec: np.ndarray = None  # type: ignore[assignment]
-    o_sent: np.ndarray = None  # type: ignore[assignment]
     o_meas: np.ndarray = None  # type: ignore[assignment]  # the measure an outcome quantifies (QUANTIFIES), -1: none
     # PROMOTES edges
     p_rep: np.ndarray = None  # type: ignore[assignment]
@@ -208,7 +216,7 @@ class Incidence:
     # each report's region name, as a code into region_names
     region_names: list[str] = field(default_factory=list)
     region_code: np.ndarray = None  # type: ignore[assignment]
-    sent_shift: int = 0  # added to every sentence id in s_sent and o_sent
+    sent_shift: int = 0  # added to every sentence id of the sentence-level contexts (`Contexts.sent`)
     ad_int: np.ndarray = None  # type: ignore[assignment]  # each report's adcode as a number (-1: none)
     level_arr: np.ndarray = None  # type: ignore[assignment]  # each report's level, as an array
     prov_code: np.ndarray = None  # type: ignore[assignment]  # each report's province, as a code into prov_names
@@ -221,8 +229,7 @@ class Incidence:
         # else the queries derived is recomputed on demand
         state = dict(self.__dict__)
         with self._lock:
-            state["_cache"] = {k: Contexts(c.level, c.report, c.measures, c.indicators)
-                               for k, c in self._cache.items()
+            state["_cache"] = {k: c.kept() for k, c in self._cache.items()
                                if isinstance(k, tuple) and k[0] == "ctx" and not k[2]}
         state["_lock"] = None
         return state
@@ -322,7 +329,7 @@ class Incidence:
         return out
 
     def entries_of(self, name: str, mask: np.ndarray, ordered: bool = True) -> np.ndarray:
-        """Positions of the entries of a per-fact report array (`m_rep`, `s_rep`, `o_rep`,
+        """Positions of the entries of a per-fact report array (`m_rep`, `o_rep`,
         `p_rep`, `q_rep`) whose report passes the mask: ascending, or (not `ordered`) in any order.
 
         A mask holding few reports is answered from a cached index of each report's entries, so
@@ -430,48 +437,76 @@ class Incidence:
 
     def _build_contexts(self, level: str, roles: tuple[str, ...]) -> Contexts:
         codes = np.array([_ROLE_CODE[r] for r in roles], dtype=np.int8)
-        nm, ni = len(self.measure_ids), len(self.indicator_ids)
         if level == "sentence":
-            keep_m = np.isin(self.s_role, codes) if roles else slice(None)
-            m_rep, m_unit, m_col = self.s_rep[keep_m], self.s_sent[keep_m], self.s_meas[keep_m]
-            base_o = self.o_sent
-        else:
-            keep_m = np.isin(self.m_role, codes) if roles else slice(None)
-            m_rep, m_unit, m_col = self.m_rep[keep_m], self.m_sec[keep_m], self.m_meas[keep_m]
-            base_o = self.o_sec
+            # built by the scan (its per-sentence inputs are not kept); a unit lies in one
+            # section, so the units of some roles are a selection of the unfiltered ones
+            base = self._cache.get(("ctx", "sentence", ()))
+            if base is None or base.role is None:
+                raise QueryError("this analytics cache has no sentence-level contexts; run `govkg ingest` again")
+            return base.units(np.isin(base.role, codes), memo={}) if roles else base
+        keep_m = np.isin(self.m_role, codes) if roles else slice(None)
         keep_o = np.isin(self.o_role, codes) if roles else slice(None)
-        o_rep, o_unit, o_col = self.o_rep[keep_o], base_o[keep_o], self.o_ind[keep_o]
-        if level == "report":
-            units = np.arange(self.n_reports, dtype=np.int64)
-            m_row, o_row = m_rep.astype(np.int32), o_rep.astype(np.int32)
-        else:
-            width = int(max(m_unit.max(initial=0), o_unit.max(initial=0))) + 2
-            m_key = m_rep.astype(np.int64) * width + (m_unit.astype(np.int64) + 1)
-            o_key = o_rep.astype(np.int64) * width + (o_unit.astype(np.int64) + 1)
-            keys = _unique(np.concatenate([m_key, o_key]))
-            units = keys // width
-            # int32 rows when they fit: these are the biggest transients of a build
-            rtype = np.int32 if len(keys) < 2 ** 31 else np.int64
-            m_row = np.searchsorted(keys, m_key).astype(rtype)
-            del m_key
-            o_row = np.searchsorted(keys, o_key).astype(rtype)
-            del o_key, keys
-        n = len(units)
-        units = _narrow(units)
-        fmt = "csr" if level == "report" else "csc"
-        del m_rep, m_unit, o_rep, o_unit
-        m_x = _binary(m_row, m_col, (n, nm), fmt)
-        del m_row, m_col
-        o_x = _binary(o_row, o_col, (n, ni), fmt)
-        del o_row, o_col
-        ctx = Contexts(level, units, m_x, o_x)
-        if n > 1_000_000:  # a big build leaves ~0.3 GB of freed but fragmented heap
-            give_back_memory()
-        return ctx
+        return _build(level, self.n_reports, len(self.measure_ids), len(self.indicator_ids),
+                      self.m_rep[keep_m], self.m_sec[keep_m], self.m_meas[keep_m],
+                      self.o_rep[keep_o], self.o_sec[keep_o], self.o_ind[keep_o])
 
     def report_measures(self, roles: tuple[str, ...] = ()) -> sparse.csr_matrix:
         """Reports × measures (1: mentioned in a section of these roles)."""
         return self.contexts("report", roles).measures
+
+
+def _build(level: str, n_reports: int, nm: int, ni: int, m_rep, m_unit, m_col, o_rep, o_unit, o_col,
+           m_role=None, o_role=None) -> Contexts:
+    """Contexts from entries: measure mentions (report, unit, measure) and outcomes (report,
+    unit, indicator); a unit is a report, or (report, section number), or — with the entries'
+    roles — (report, sentence number, role), whose sentence and role the contexts then keep."""
+    if level == "report":
+        units = np.arange(n_reports, dtype=np.int64)
+        m_row, o_row = m_rep.astype(np.int32), o_rep.astype(np.int32)
+        sent = role = None
+    else:
+        width = int(max(m_unit.max(initial=0), o_unit.max(initial=0))) + 2
+        roles = 8 if m_role is not None else 1  # ROLES fit in 3 bits
+
+        def key(rep, unit, role):
+            k = rep.astype(np.int64) * width + (unit.astype(np.int64) + 1)
+            if role is not None:
+                k *= roles
+                k += role
+            return k
+
+        # the arrays here are as long as every sentence entry (~20 M at 100,000 reports):
+        # sorted in place, derived one at a time, narrowed as soon as made
+        m_key, o_key = key(m_rep, m_unit, m_role), key(o_rep, o_unit, o_role)
+        keys = np.concatenate([m_key, o_key])
+        keys.sort()
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+        # int32 rows when they fit
+        rtype = np.int32 if len(keys) < 2 ** 31 else np.int64
+        m_row = np.searchsorted(keys, m_key).astype(rtype)
+        del m_key
+        o_row = np.searchsorted(keys, o_key).astype(rtype)
+        del o_key
+        units = _narrow(keys // (width * roles))
+        sent = role = None
+        if m_role is not None:
+            t = keys // roles
+            t %= width
+            t -= 1
+            sent = _narrow(t)
+            del t
+            role = (keys % roles).astype(np.int8)
+        del keys
+    n = len(units)
+    fmt = "csr" if level == "report" else "csc"
+    m_x = _binary(m_row, m_col, (n, nm), fmt)
+    del m_row
+    o_x = _binary(o_row, o_col, (n, ni), fmt)
+    del o_row
+    ctx = Contexts(level, units, m_x, o_x, sent=sent, role=role)
+    if n > 1_000_000:  # a big build leaves ~0.3 GB of freed but fragmented heap
+        give_back_memory()
+    return ctx
 
 
 def _unique(x: np.ndarray) -> np.ndarray:
@@ -745,10 +780,11 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
         flat = _ints(pc.list_flatten(sents), -1)
     else:
         lens, flat = np.zeros(len(sents), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    inc.s_rep = np.repeat(inc.m_rep, lens)
-    inc.s_meas = np.repeat(inc.m_meas, lens)
-    inc.s_role = np.repeat(inc.m_role, lens)
-    inc.s_sent = flat
+    # one entry per (mention edge, sentence): the sentence-level contexts are built from these
+    # after the outcomes, then dropped
+    s_rep, s_meas, s_role, s_sent = (np.repeat(inc.m_rep, lens), np.repeat(inc.m_meas, lens),
+                                     np.repeat(inc.m_role, lens), flat)
+    del flat, lens
 
     del ment, sents
     big = len(inc.report_ids) > SCAN_CHUNK  # read in slices: worth giving memory back between them
@@ -784,11 +820,12 @@ def scan(store: GraphStore, fp: tuple = ()) -> Incidence:
     shift = -int(sent.min()) if len(sent) and sent.min() < 0 else 0
     # shift so that every sentence key is non-negative; measures' sentences shift alike
     sent += shift
-    inc.o_sent = _narrow(sent)
-    del sent
-    inc.s_sent += shift
-    inc.s_sent = _narrow(inc.s_sent)
+    s_sent += shift
     inc.sent_shift = shift
+    inc._cache[("ctx", "sentence", ())] = _build(
+        "sentence", len(inc.report_ids), len(inc.measure_ids), len(inc.indicator_ids),
+        s_rep, s_sent, s_meas, inc.o_rep, sent, inc.o_ind, m_role=s_role, o_role=inc.o_role)
+    del s_rep, s_meas, s_role, s_sent, sent
 
     prom = read_columns(store, SCAN_PROMOTES)
     prep = _codes(_col(prom, "report"), inc.report_ids)
@@ -864,7 +901,7 @@ _BUILD_LOCK = threading.Lock()  # one scan at a time: concurrent callers wait an
 
 
 CACHE_FILE = "incidence"  # the sidecar's name: kg.lbdb -> kg.lbdb.incidence
-CACHE_FORMAT = 5  # raise when Incidence's fields change: older files are then ignored (2: CSC contexts; 3: int16 codes; 4: m_count; 5: o_meas)
+CACHE_FORMAT = 6  # raise when Incidence's fields change: older files are then ignored (2: CSC contexts; 3: int16 codes; 4: m_count; 5: o_meas; 6: sentence units keep sentence and role)
 
 
 def cache_path(store: GraphStore) -> Path | None:

@@ -36,7 +36,7 @@ def test_an_old_store_reads_right_and_is_converted_when_opened_for_writing(tmp_p
     ro = LadybugStore(path, read_only=True)
     assert ro.read(IDS).rows == [["R1", [2, 5, 11]], ["R2", []]]
     inc = get_incidence(ro)  # the list form is still understood
-    assert sorted(inc.s_sent - inc.sent_shift) == [2, 5, 11]
+    assert sorted(inc.contexts("sentence").sent - inc.sent_shift) == [2, 5, 11]
     ro.close()
 
     rw = LadybugStore(path)
@@ -47,5 +47,5 @@ def test_an_old_store_reads_right_and_is_converted_when_opened_for_writing(tmp_p
     assert rw.write_report(report_rows(random_records(1, seed=9)[0])) == "added"
     assert run_query(rw, "measures").rows
     inc = get_incidence(rw)
-    assert inc.n_reports == 3 and {2, 5, 11} <= set((inc.s_sent - inc.sent_shift).tolist())
+    assert inc.n_reports == 3 and {2, 5, 11} <= set((inc.contexts("sentence").sent - inc.sent_shift).tolist())
     rw.close()

@@ -432,3 +432,30 @@ def test_measure_mentions_and_outcomes_match_the_cypher_reads(corpus):
             assert sorted(rows, key=str) == sorted((tuple(r[:4]) + (r[4] or "other",) + tuple(r[5:]) for r in want),
                                                    key=str)
             assert [(r[2] is None, r[2] or 0, r[0]) for r in rows] == sorted((r[2] is None, r[2] or 0, r[0]) for r in rows)
+
+
+@pytest.mark.parametrize("roles", [(), ("achievements",), ("plans", "targets"), ("problems", "other")])
+def test_sentence_contexts_of_some_roles_are_the_units_of_those_roles(corpus, roles):
+    """Sentence-level units for some section roles are taken from the unfiltered ones (each unit
+    lies in one section); they must be exactly the (report, sentence) units the store's edges and
+    outcomes of those roles give, holding the same measures and indicators."""
+    from queries.incidence import get_incidence
+
+    want: dict[tuple, tuple[set, set]] = defaultdict(lambda: (set(), set()))
+    for rid, mid, role, sids in corpus.read("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) "
+                                            "RETURN r.id, m.id, e.role, e.sentence_ids").rows:
+        if not roles or (role or "other") in roles:
+            for s in split_ids(sids):
+                want[(rid, s)][0].add(mid)
+    for rid, ind, role, sid in corpus.read("MATCH (o:Outcome) RETURN o.report, o.indicator, o.role, "
+                                           "o.sentence_id").rows:
+        if (not roles or (role or "other") in roles) and sid is not None:
+            want[(rid, sid)][1].add(ind)
+    inc = get_incidence(corpus)
+    ctx = inc.contexts("sentence", roles)
+    m, i = ctx.measures.tocsr(), ctx.indicators.tocsr()
+    got = {(inc.report_ids[r], int(s) - inc.sent_shift): (
+        {inc.measure_ids[k] for k in m.indices[m.indptr[u]:m.indptr[u + 1]]},
+        {inc.indicator_ids[k] for k in i.indices[i.indptr[u]:i.indptr[u + 1]]})
+        for u, (r, s) in enumerate(zip(ctx.report.tolist(), ctx.sent.tolist()))}
+    assert got == dict(want) and len(got) == ctx.measures.shape[0]  # one unit per (report, sentence)
