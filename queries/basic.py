@@ -14,6 +14,7 @@ import numpy as np
 
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register, with_columns
+from queries.evidence import MENTIONS_OF
 from queries.incidence import ROLES, cached_incidence, get_incidence
 
 REPORT_COLUMNS = ["report", "title", "kind", "year", "province", "adcode", "issuer", "mentions", "outcomes"]
@@ -93,16 +94,14 @@ def measure_mentions(store: GraphStore, ids: list[str], region: str = "", years:
     unknown), measure_id, role, section and count (mentions in the section)."""
     inc = get_incidence(store)
     cols = ("report", "adcode", "year", "measure_id", "role", "section", "count")
-    wanted = [i for i, m in enumerate(inc.measure_ids) if m in set(ids)]
-    keep = np.isin(inc.m_meas, wanted)
+    keep = np.isin(inc.m_meas, _measure_numbers(inc, ids))
     mask = inc.report_mask(region, years, rollup=rollup)
     if mask is not None:
         keep &= mask[inc.m_rep]
     k = np.flatnonzero(keep)
     rep = inc.m_rep[k].astype(np.int64)
-    # undated reports last, as the stores order nulls
     year = inc.year[rep].astype(np.int64)
-    order = np.lexsort((inc.m_meas[k], inc.m_sec[k], rep, np.where(year > 0, year, 10 ** 6)))
+    order = np.lexsort((inc.m_meas[k], inc.m_sec[k], rep, _undated_last(year)))
     k, rep, year = k[order], rep[order], year[order]
     return {"report": [inc.report_ids[r] for r in rep.tolist()], "adcode": [inc.adcode[r] for r in rep.tolist()],
             "year": [y if y > 0 else None for y in year.tolist()],
@@ -111,17 +110,26 @@ def measure_mentions(store: GraphStore, ids: list[str], region: str = "", years:
             "count": inc.m_count[k].tolist()} if len(k) else {c: [] for c in cols}
 
 
-# For the reports given only: one MATCH with both lists in its WHERE reads little (queries.evidence).
-MENTION_SENTENCES = ("MATCH (r:Report)-[e:MENTIONS]->(m:Measure) WHERE r.id IN $reports AND m.id IN $ids "
-                     "RETURN r.id AS report, m.id AS measure_id, e.section AS section, e.evidence AS evidence, "
-                     "e.surface AS surface, e.sentence_id AS sentence_id")
+def _measure_numbers(inc, ids) -> list[int]:
+    """The incidence's numbers of these measure ids (unknown ids left out)."""
+    wanted = set(ids)
+    return [i for i, m in enumerate(inc.measure_ids) if m in wanted]
+
+
+def _undated_last(year: np.ndarray) -> np.ndarray:
+    """A sort key for years (0: unknown) that puts undated reports last, as the stores order nulls."""
+    return np.where(year > 0, year, 10 ** 6)
 
 
 def mention_sentences(store: GraphStore, reports: list[str], ids: list[str]) -> Table:
-    """The evidence sentence and surface forms of the MENTIONS edges from these reports to these measures."""
+    """The evidence sentence and surface forms of the MENTIONS edges from these reports to these
+    measures (evidence's read: only these reports' edges are read)."""
+    cols = ["report", "measure_id", "section", "evidence", "surface", "sentence_id"]
     if not reports or not ids:
-        return Table(["report", "measure_id", "section", "evidence", "surface", "sentence_id"], [])
-    return store.read(MENTION_SENTENCES, {"reports": sorted(set(reports)), "ids": sorted(set(ids))})
+        return Table(cols, [])
+    got = store.read(MENTIONS_OF, {"reports": sorted(set(reports)), "ids": sorted(set(ids))}).records()
+    return Table(cols, [[d["report"], d["measure"], d["section"], d["sentence"], d["surface"], d["sentence_id"]]
+                        for d in got])
 
 
 # The outcomes of the reports given (then those quantifying the measures): filtering on the
@@ -144,7 +152,7 @@ def outcome_values(store: GraphStore, measures: list[str] | None = None, region:
     cols = ["indicator", "outcome", "value", "unit", "is_target", "year", "report", "sentence"]
     keep = inc.o_ind >= 0
     if measures is not None:
-        keep &= np.isin(inc.o_meas, [i for i, m in enumerate(inc.measure_ids) if m in set(measures)])
+        keep &= np.isin(inc.o_meas, _measure_numbers(inc, measures))
     mask = inc.report_mask(region, years, rollup=rollup)
     if mask is not None:
         keep &= mask[inc.o_rep]
@@ -153,8 +161,7 @@ def outcome_values(store: GraphStore, measures: list[str] | None = None, region:
         return Table(cols, []), 0
     rep = inc.o_rep[k].astype(np.int64)
     year = inc.year[rep].astype(np.int64)
-    # indicator ids are sorted names; undated reports last, as the stores order nulls
-    order = np.lexsort((rep, np.where(year > 0, year, 10 ** 6), inc.o_ind[k].astype(np.int64)))
+    order = np.lexsort((rep, _undated_last(year), inc.o_ind[k].astype(np.int64)))  # indicator ids are sorted names
     first = k[order[:limit]] if limit else k[order]
     params: dict = {"reports": sorted({inc.report_ids[r] for r in inc.o_rep[first].tolist()})}
     test = ""

@@ -43,6 +43,7 @@ from scipy import sparse
 from govkg.errors import QueryError
 from graph.schema import join_ids
 from graph.store import GraphStore
+from queries.stats import sorted_distinct
 
 KEEP_ROLE_CONTEXTS = 2  # role-filtered contexts kept at once (the unfiltered ones always are)
 ROLES: tuple[str, ...] = ("achievements", "problems", "plans", "targets", "other")
@@ -429,7 +430,7 @@ class Incidence:
             if key[2]:
                 # Contexts for some roles only (with what queries derived from them) are kept for
                 # the KEEP_ROLE_CONTEXTS most recently used settings; each costs up to the size of
-                # the unfiltered ones (~0.35 GB at sentence level at 100,000 reports).
+                # the unfiltered ones (~0.15 GB at sentence level at 100,000 reports).
                 filtered = [k for k in self._cache if isinstance(k, tuple) and k[0] == "ctx" and k[2]]
                 for old in filtered[:-KEEP_ROLE_CONTEXTS]:
                     del self._cache[old]
@@ -478,9 +479,7 @@ def _build(level: str, n_reports: int, nm: int, ni: int, m_rep, m_unit, m_col, o
         # the arrays here are as long as every sentence entry (~20 M at 100,000 reports):
         # sorted in place, derived one at a time, narrowed as soon as made
         m_key, o_key = key(m_rep, m_unit, m_role), key(o_rep, o_unit, o_role)
-        keys = np.concatenate([m_key, o_key])
-        keys.sort()
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+        keys = sorted_distinct(np.concatenate([m_key, o_key]), overwrite=True)
         # int32 rows when they fit
         rtype = np.int32 if len(keys) < 2 ** 31 else np.int64
         m_row = np.searchsorted(keys, m_key).astype(rtype)
@@ -507,12 +506,6 @@ def _build(level: str, n_reports: int, nm: int, ni: int, m_rep, m_unit, m_col, o
     if n > 1_000_000:  # a big build leaves ~0.3 GB of freed but fragmented heap
         give_back_memory()
     return ctx
-
-
-def _unique(x: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (by sorting: faster here than numpy's hash-based unique)."""
-    x = np.sort(x)
-    return x[np.concatenate(([True], x[1:] != x[:-1]))] if len(x) else x
 
 
 def _unique_inverse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -14,9 +14,9 @@ from scipy import sparse
 from govkg.errors import QueryError
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
-from queries.incidence import (ROLES, Incidence, _distinct_pairs, _unique, _unique_inverse, get_incidence, parse_roles,
+from queries.incidence import (ROLES, Incidence, _distinct_pairs, _unique_inverse, get_incidence, parse_roles,
                                parse_years)
-from queries.stats import SMALL_SAMPLE, group_summary, rnd, value_codes
+from queries.stats import SMALL_SAMPLE, group_summary, rnd, sorted_distinct, value_codes
 
 GRAINS = ("own", "province", "city", "county")
 PLAN_ROLES = ("plans", "targets")
@@ -102,7 +102,7 @@ def _summaries(inc: Incidence, keys: np.ndarray, reps: np.ndarray, roles: np.nda
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [], [], np.zeros(0, dtype=np.int64)
     uk, gid = _unique_inverse(keys)
     n, nr = len(uk), max(1, inc.n_reports)
-    nrep = np.bincount(_unique(gid * nr + reps) // nr, minlength=n)
+    nrep = np.bincount(sorted_distinct(gid * nr + reps) // nr, minlength=n)
     years = _label_sets(gid, inc.year[reps].astype(np.int64), n, str, skip_zero=True)
     rl = _label_sets(gid, roles.astype(np.int64), n, lambda r: ROLES[r], by_label=True)
     return uk, nrep, years, rl, gid
