@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from govkg.procs import trim_heap
+
 st.set_page_config(page_title="govkg 法治政府知识图谱", page_icon=":material/balance:", layout="wide")
 
 from app_pages.common import (  # noqa: E402
@@ -52,3 +54,6 @@ with st.sidebar:
             st.caption(f"年份 Year: {years[0]}")
 
 nav.run()
+# what the page's queries and tables freed goes back to the system: Streamlit's threads each keep
+# a heap that would otherwise only grow from one page to the next
+trim_heap()

@@ -16,7 +16,7 @@ from graph.store import GraphStore, Table
 from queries.catalog import Param, register
 from queries.incidence import (ROLES, Incidence, _distinct_pairs, _unique_inverse, get_incidence, parse_roles,
                                parse_years)
-from queries.stats import SMALL_SAMPLE, group_summary, rnd, sorted_distinct, value_codes
+from queries.stats import SMALL_SAMPLE, group_summary, pair_keys, rnd, sorted_distinct, value_codes
 
 GRAINS = ("own", "province", "city", "county")
 PLAN_ROLES = ("plans", "targets")
@@ -102,7 +102,7 @@ def _summaries(inc: Incidence, keys: np.ndarray, reps: np.ndarray, roles: np.nda
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [], [], np.zeros(0, dtype=np.int64)
     uk, gid = _unique_inverse(keys)
     n, nr = len(uk), max(1, inc.n_reports)
-    nrep = np.bincount(sorted_distinct(gid * nr + reps) // nr, minlength=n)
+    nrep = np.bincount(sorted_distinct(pair_keys(gid, reps, nr), overwrite=True) // nr, minlength=n)
     years = _label_sets(gid, inc.year[reps].astype(np.int64), n, str, skip_zero=True)
     rl = _label_sets(gid, roles.astype(np.int64), n, lambda r: ROLES[r], by_label=True)
     return uk, nrep, years, rl, gid
@@ -147,8 +147,8 @@ def _label_sets(gid: np.ndarray, values: np.ndarray, n: int, label, skip_zero: b
     return out
 
 
-def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], tuple]:
-    """What the reports under the mask hold, keyed by (kind, item id): a tuple of item name,
+def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str, str], tuple]:
+    """What the reports under the mask hold, keyed by (kind, item id, unit): a tuple of item name,
     reports (count), years, roles, unit, and the values' count, median, min and max (outcomes
     and targets; 0 and None for the other kinds)."""
     items: dict[tuple[str, str], tuple] = {}
@@ -162,11 +162,11 @@ def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], tu
     mids, mnames = inc.measure_ids, inc.measure_names
     for key, n, y, r in zip(uk.tolist(), nrep.tolist(), years, rl):
         k, m = divmod(key, nm)
-        items[(names[k], mids[m])] = (mnames[m], n, y, r, "", 0, None, None, None)
+        items[(names[k], mids[m], "")] = (mnames[m], n, y, r, "", 0, None, None, None)
     sel = inc.entries_of("p_rep", mask, ordered=False)  # the summaries do not depend on the order
     uk, nrep, years, rl, _ = _summaries(inc, inc.p_ini[sel].astype(np.int64), inc.p_rep[sel], inc.p_role[sel])
     for i, n, y, r in zip(uk.tolist(), nrep.tolist(), years, rl):
-        items[("initiative", inc.initiative_ids[i])] = (inc.initiative_ids[i], n, y, r, "", 0, None, None, None)
+        items[("initiative", inc.initiative_ids[i], "")] = (inc.initiative_ids[i], n, y, r, "", 0, None, None, None)
     sel = inc.entries_of("o_rep", mask, ordered=False)  # the summaries do not depend on the order
     nu, ni = max(1, len(inc.unit_names)), max(1, len(inc.indicator_ids))
     keys = (inc.o_target[sel].astype(np.int64) * ni + inc.o_ind[sel]) * nu + inc.o_unit_code[sel]
@@ -177,7 +177,7 @@ def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str], tu
         rest, u = divmod(key, nu)
         t, i = divmod(rest, ni)
         name, unit = inc.indicator_ids[i], inc.unit_names[u]
-        items[("target" if t else "outcome", f"{name}\t{unit}")] = (name, n, y, r, unit, c, md, mn, mx)
+        items[("target" if t else "outcome", name, unit)] = (name, n, y, r, unit, c, md, mn, mx)
     return items
 
 
@@ -201,8 +201,8 @@ def region_profile(store: GraphStore, region: str, years: str, rollup: bool, lim
     label = _region_label(inc, region)
     total = int(mask.sum())
     rows = []
-    for (kind, item_id), (item, n, yrs, roles, unit, count, med, lo, hi) in _profile_items(inc, mask).items():
-        rows.append([label, total, kind, item_id.split("\t")[0], item, n, rnd(n / total) if total else None,
+    for (kind, item_id, _), (item, n, yrs, roles, unit, count, med, lo, hi) in _profile_items(inc, mask).items():
+        rows.append([label, total, kind, item_id, item, n, rnd(n / total) if total else None,
                      yrs, roles, count, rnd(med), rnd(lo), rnd(hi), unit, n < SMALL_SAMPLE])
     rows += _problem_rows(inc, mask, label, total)
     rows.sort(key=lambda r: (KIND_ORDER.get(r[2], 9), -r[5], r[3]))
@@ -247,7 +247,7 @@ def region_compare(store: GraphStore, region_a: str, region_b: str, years: str, 
     ia, ib = _profile_items(inc, ma), _profile_items(inc, mb)
     rows = []
     small = min(ta, tb) < SMALL_SAMPLE
-    for key in sorted(set(ia) | set(ib), key=lambda k: (KIND_ORDER.get(k[0], 9), k[1])):
+    for key in sorted(set(ia) | set(ib), key=lambda k: (KIND_ORDER.get(k[0], 9), k[1], k[2])):
         da, db = ia.get(key), ib.get(key)
         where = "both" if da and db else "a" if da else "b"
         if only and where != only:
@@ -255,7 +255,7 @@ def region_compare(store: GraphStore, region_a: str, region_b: str, years: str, 
         na, nb = da[1] if da else 0, db[1] if db else 0
         d = da or db
         ma, mb = da[6] if da else None, db[6] if db else None  # medians: a float or None, never NaN
-        rows.append([key[0], key[1].split("\t")[0], d[0], where, la, na, ta,
+        rows.append([key[0], key[1], d[0], where, la, na, ta,
                      round(na / ta, 4) if ta else None, None if ma is None else round(ma, 4), lb, nb, tb,
                      round(nb / tb, 4) if tb else None, None if mb is None else round(mb, 4), d[4], small])
     return Table(cols, rows)

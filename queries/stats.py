@@ -128,6 +128,15 @@ def summary(values) -> dict[str, float | int | None]:
             "min": float(v.min()), "max": float(v.max())}
 
 
+def pair_keys(hi: np.ndarray, lo: np.ndarray, width: int) -> np.ndarray:
+    """`hi * width + lo` (both non-negative, lo < width), as int32 when every key fits: int32
+    keys sort in about half the time of int64 ones."""
+    top = (int(hi.max()) + 1) * width if len(hi) else 0
+    k = np.asarray(hi, dtype=np.int32 if top < 2 ** 31 else np.int64) * width
+    k += lo
+    return k
+
+
 def sorted_distinct(x: np.ndarray, overwrite: bool = False) -> np.ndarray:
     """Sorted distinct values, by sorting (faster here than numpy's hash-based unique);
     `overwrite` sorts `x` itself instead of a copy (for big temporaries)."""
@@ -160,7 +169,8 @@ def group_summary(gid: np.ndarray, codes: np.ndarray, uniq: np.ndarray, n_groups
     value). The median is the mean of the two middle values for an even n, as numpy's."""
     ok = codes >= 0
     width = max(1, len(uniq))
-    key = np.sort(np.asarray(gid, dtype=np.int64)[ok] * width + codes[ok])  # by group, then value
+    key = pair_keys(np.asarray(gid)[ok], codes[ok], width)
+    key.sort()  # by group, then value
     g, v = key // width, uniq[key % width]
     n = np.bincount(g, minlength=n_groups)
     start = np.cumsum(n) - n

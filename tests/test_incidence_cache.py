@@ -218,3 +218,21 @@ def test_sentence_units_are_the_same_with_narrow_and_wide_keys():
         assert (ctx.measures.toarray() == want_m).all(), reports
         assert ctx.indicators.shape == (len(triples), 7) and ctx.indicators.nnz == len(
             set(zip(o_rep.tolist(), o_sent.tolist(), o_role.tolist(), o_col.tolist())))
+
+
+def test_pair_keys_narrow_only_while_every_key_fits():
+    import numpy as np
+
+    from queries.stats import group_summary, pair_keys
+
+    hi, lo = np.array([0, 3, 2, 3], dtype=np.int64), np.array([4, 0, 9, 9])
+    k = pair_keys(hi, lo, 10)
+    assert k.dtype == np.int32 and k.tolist() == [4, 30, 29, 39]
+    big = pair_keys(np.array([0, 30_000]), np.array([1, 99_999]), 100_000)  # 3.0e9 > int32
+    assert big.dtype == np.int64 and big.tolist() == [1, 30_000 * 100_000 + 99_999]
+    # a summary over wide keys: groups far apart, many distinct values
+    gid = np.array([0, 0, 0, 30_000, 30_000])
+    uniq = np.arange(100_000, dtype=np.float64)
+    n, med, mn, mx = group_summary(gid, np.array([5, 1, 99_999, 7, 3]), uniq, 30_001)
+    assert (n[0], med[0], mn[0], mx[0]) == (3, 5.0, 1.0, 99_999.0)
+    assert (n[30_000], med[30_000], mn[30_000], mx[30_000]) == (2, 5.0, 3.0, 7.0) and n[1] == 0 and med[1] is None
