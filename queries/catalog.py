@@ -9,7 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from govkg.errors import QueryError
+from govkg.procs import rss_mb, trim_heap
 from graph.store import GraphStore, Table
+
+
+TRIM_AFTER_MB = 64  # give freed heap back after a query that grew RSS by more than this
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,15 @@ def run_query(store: GraphStore, name: str, params: dict[str, Any] | None = None
         raise QueryError(f"query {name} has no parameter {', '.join(sorted(unknown))}; "
                          f"it takes: {', '.join(sorted(known)) or 'none'}")
     values = {p.name: p.parse(params.get(p.name)) for p in q.params}
-    return q.run(store, **values)
+    before = rss_mb()
+    try:
+        return q.run(store, **values)
+    finally:
+        # A query that grew the process by much (a first run, building what later runs reuse)
+        # freed most of that again; glibc would keep it. A query that did not (a repeated run,
+        # reusing the heap) is left alone: trimming it would cost page faults on the next run.
+        if rss_mb() - before > TRIM_AFTER_MB:
+            trim_heap()
 
 
 def with_columns(table: Table, columns: list[str]) -> Table:

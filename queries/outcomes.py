@@ -142,14 +142,19 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
         d = divisor(code)
         if d not in index:
             def make():  # the results (not targets) of regions with an adcode, by indicator and region
-                results = np.flatnonzero(~inc.o_target & (inc.ad_int[inc.o_rep] >= 0))
+                # in place and narrowed where possible: these arrays are 8.9 M long at 100k
+                ad = inc.ad_int[inc.o_rep]
+                results = np.flatnonzero(~inc.o_target & (ad >= 0))
                 keys = inc.o_ind[results].astype(np.int64)
                 keys *= big
-                keys += inc.ad_int[inc.o_rep[results]] // d  # (in place: these arrays are 8.9 M long at 100k)
+                ad = ad[results]
+                ad //= d
+                keys += ad
+                del ad
                 order = np.argsort(keys, kind="stable")
-                keys = keys[order]
-                positions = results[order].astype(np.int32)  # half the memory
-                return keys, positions
+                keys.sort()  # the same as keys[order], without a second copy
+                results = results.astype(np.int32) if len(inc.o_rep) < 2 ** 31 else results
+                return keys, results[order]
             index[d] = inc.remember(("results-by-indicator-and-region", d), make)
         keys, ks = index[d]
         k = ind * big + code // d
