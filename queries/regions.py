@@ -151,7 +151,7 @@ def _profile_items(inc: Incidence, mask: np.ndarray) -> dict[tuple[str, str, str
     """What the reports under the mask hold, keyed by (kind, item id, unit): a tuple of item name,
     reports (count), years, roles, unit, and the values' count, median, min and max (outcomes
     and targets; 0 and None for the other kinds)."""
-    items: dict[tuple[str, str], tuple] = {}
+    items: dict[tuple[str, str, str], tuple] = {}
     sel = inc.entries_of("m_rep", mask, ordered=False)  # the summaries do not depend on the order
     roles = inc.m_role[sel]
     kind = np.where(np.isin(roles, [ROLES.index(r) for r in PLAN_ROLES]), 2,
