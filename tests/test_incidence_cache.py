@@ -236,3 +236,17 @@ def test_pair_keys_narrow_only_while_every_key_fits():
     n, med, mn, mx = group_summary(gid, np.array([5, 1, 99_999, 7, 3]), uniq, 30_001)
     assert (n[0], med[0], mn[0], mx[0]) == (3, 5.0, 1.0, 99_999.0)
     assert (n[30_000], med[30_000], mn[30_000], mx[30_000]) == (2, 5.0, 3.0, 7.0) and n[1] == 0 and med[1] is None
+
+
+def test_pick_rows_matches_scipy_row_indexing():
+    import numpy as np
+    from scipy import sparse
+
+    rng = np.random.default_rng(11)
+    x = sparse.random(500, 40, density=0.05, format="csc", random_state=12, dtype=np.float32)
+    for rows in (rng.random(500) < 0.3, np.zeros(500, dtype=bool), np.ones(500, dtype=bool)):
+        got, want = incidence.pick_rows(x, rows), x.tocsr()[rows]
+        assert got.format == "csc" and got.shape == want.shape == (int(rows.sum()), 40)
+        assert (got.toarray() == want.toarray()).all() and got.has_canonical_format
+    r = x.tocsr()
+    assert incidence.pick_rows(r, rows).format == "csr"
