@@ -124,7 +124,7 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
         tsel &= np.isin(inc.o_ind, inc.resolve_indicators(indicator))
     if mask is not None:
         tsel &= mask[inc.o_rep]
-    tsel &= inc.ad_int[inc.o_rep] >= 0
+    tsel &= (inc.ad_int >= 0)[inc.o_rep]  # a report's test, then spread: not 8.9 M adcodes at 100k
     tk = _first_targets(inc, np.flatnonzero(tsel), limit)
     big = 10 ** 6
 
@@ -143,11 +143,10 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
         if d not in index:
             def make():  # the results (not targets) of regions with an adcode, by indicator and region
                 # in place and narrowed where possible: these arrays are 8.9 M long at 100k
-                ad = inc.ad_int[inc.o_rep]
-                results = np.flatnonzero(~inc.o_target & (ad >= 0))
+                results = np.flatnonzero(~inc.o_target & (inc.ad_int >= 0)[inc.o_rep])
                 keys = inc.o_ind[results].astype(np.int64)
                 keys *= big
-                ad = ad[results]
+                ad = inc.ad_int[inc.o_rep[results]]
                 ad //= d
                 keys += ad
                 del ad
