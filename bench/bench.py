@@ -218,12 +218,22 @@ def bolt_spec(workdir: Path, server):
             "database": server.info["database"]}, server
 
 
+def remove_store(db: Path) -> None:
+    """An embedded store's file or folder and the files LadybugDB and govkg keep beside it (its
+    write-ahead log, the analytics cache)."""
+    for path in (db, *(db.with_name(db.name + s) for s in (".wal", ".incidence"))):
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
 def bench_ingest(files: list[Path], db, jobs: int, bulk: bool, out: dict) -> None:
     """Ingest `files` into a new store (run through `in_child`, which adds CPU and RSS)."""
     from ingest.load import ingest_paths
 
-    if isinstance(db, Path) and db.exists():
-        shutil.rmtree(db) if db.is_dir() else db.unlink()
+    if isinstance(db, Path):
+        remove_store(db)
     store = open_spec(db)
     store.ensure_schema()
     t = time.perf_counter()
@@ -554,8 +564,7 @@ def run(args) -> dict:
                     res.update(pg)
                 if kind == "embedded" and not args.keep:
                     for db in dbs.values():
-                        if db.exists():
-                            shutil.rmtree(db) if db.is_dir() else db.unlink()
+                        remove_store(db)
             say("  peak RSS (largest process of each phase): " +
                 ", ".join(f"{k} {v:.0f} MB" for k, v in out["rss"].items()))
             say("  peak RSS of each phase's whole process tree (summed PSS, sampled every 0.2 s): " +

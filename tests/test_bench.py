@@ -67,3 +67,5 @@ def test_the_benchmark_prints_every_figure(tmp_path):
     summary = text[text.index("=== summary"):]
     for line in ("ingest_bulk", "catalog p50 over", "sparse XᵀX reference", "pages:", "peak RSS"):
         assert line in summary, line
+    # and it leaves no database, log or analytics cache behind without --keep
+    assert not list((tmp_path / "work").glob("*.lbdb*"))
