@@ -221,7 +221,9 @@ def bolt_spec(workdir: Path, server):
 def remove_store(db: Path) -> None:
     """An embedded store's file or folder and the files LadybugDB and govkg keep beside it (its
     write-ahead log, the analytics cache)."""
-    for path in (db, *(db.with_name(db.name + s) for s in (".wal", ".incidence"))):
+    from queries.incidence import CACHE_FILE
+
+    for path in (db, *(db.with_name(f"{db.name}.{s}") for s in ("wal", CACHE_FILE))):
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():

@@ -11,7 +11,7 @@ from scipy import stats as sps
 from govkg.errors import QueryError
 from graph.store import GraphStore, Table
 from queries.catalog import Param, register
-from queries.incidence import get_incidence, parse_roles
+from queries.incidence import _narrow, get_incidence, parse_roles
 from queries.stats import SMALL_SAMPLE, pval, rnd, summary
 
 
@@ -152,8 +152,7 @@ def targets_vs_results(store: GraphStore, indicator: str, region: str, scope: st
                 del ad
                 order = np.argsort(keys, kind="stable")
                 keys.sort()  # the same as keys[order], without a second copy
-                results = results.astype(np.int32) if len(inc.o_rep) < 2 ** 31 else results
-                return keys, results[order]
+                return keys, _narrow(results)[order]
             index[d] = inc.remember(("results-by-indicator-and-region", d), make)
         keys, ks = index[d]
         k = ind * big + code // d
